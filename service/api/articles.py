@@ -1,0 +1,66 @@
+"""``/v1/articles``: accept articles, report their state and claims."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from schemas.articles import ArticleAccepted, ArticleCreate, ArticleOut
+from schemas.claims import ClaimOut
+from schemas.pages import Page
+from service.api.deps import IdemKey, JsonBody, OrgDep, QueueDep, SessionDep, SettingsDep
+from service.dispatch import dispatch_article
+from service.intake import prepare_article
+from service.persistence import articles, claims
+from service.persistence.models import Article
+
+router = APIRouter(prefix="/v1/articles", tags=["articles"])
+
+
+@router.post("", status_code=202, dependencies=[JsonBody], response_model=ArticleAccepted)
+def create_article(body: ArticleCreate, session: SessionDep, queue: QueueDep, org: OrgDep,
+                   settings: SettingsDep, response: Response,
+                   idem: IdemKey = None) -> ArticleAccepted:
+    """Store an article and queue its claim extraction; poll the Location for the result."""
+    new = prepare_article(body, languages=settings.languages)
+    article, _ = articles.create_or_get(session, org_id=org, article=new, idempotency_key=idem)
+    session.commit()
+    if article.enqueued_at is None and article.state == "queued":
+        dispatch_article(session, queue, org_id=org, article_id=article.id,
+                         job_timeout=settings.job_timeout)
+    location = f"/v1/articles/{article.id}"
+    response.headers["Location"] = location
+    return ArticleAccepted(id=article.id, state=article.state, location=location)  # type: ignore[arg-type]
+
+
+@router.get("/{article_id}", response_model=ArticleOut)
+def read_article(article_id: str, session: SessionDep, org: OrgDep) -> ArticleOut:
+    """An article's state, and its claims once processed."""
+    article = articles.get_article(session, org_id=org, article_id=article_id)
+    out = article_out(article)
+    if article.state == "processed":
+        page = claims.list_article_claims(session, org_id=org, article_id=article_id,
+                                          limit=claims.MAX_LIMIT)
+        out.claims = page.items
+        out.claim_count = claims.count_article_claims(session, org_id=org, article_id=article_id)
+    return out
+
+
+@router.get("/{article_id}/claims", response_model=Page[ClaimOut])
+def read_article_claims(article_id: str, session: SessionDep, org: OrgDep,
+                        cursor: str | None = None,
+                        limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[ClaimOut]:
+    """An article's claims in text order, a page at a time."""
+    articles.get_article(session, org_id=org, article_id=article_id)
+    return claims.list_article_claims(session, org_id=org, article_id=article_id,
+                                      cursor=cursor, limit=limit)
+
+
+def article_out(row: Article) -> ArticleOut:
+    return ArticleOut(
+        id=row.id, state=row.state, title=row.title, url=row.url,  # type: ignore[arg-type]
+        language=row.language, published_at=row.published_at, received_at=row.received_at,
+        processed_at=row.processed_at, failure_reason=row.failure_reason,
+        metadata=row.metadata_, text=row.text,
+    )

@@ -1,0 +1,35 @@
+"""``/v1/claims``: the claims of every article, as a queue or one at a time."""
+
+from __future__ import annotations
+
+from typing import Annotated, get_args
+
+from fastapi import APIRouter, Query
+
+from schemas.claims import ClaimOut, ClaimType, ReviewState
+from schemas.pages import Page
+from service.api.deps import OrgDep, SessionDep
+from service.persistence import claims
+
+router = APIRouter(prefix="/v1/claims", tags=["claims"])
+
+
+@router.get("", response_model=Page[ClaimOut])
+def read_claims(
+    session: SessionDep, org: OrgDep,
+    state: ReviewState | None = None,
+    min_checkworthiness: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    type: Annotated[ClaimType | None, Query(description=", ".join(get_args(ClaimType)))] = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ClaimOut]:
+    """Claims, most check-worthy first, filtered by review state, score and type."""
+    return claims.list_claims(session, org_id=org, state=state,
+                              min_checkworthiness=min_checkworthiness, claim_type=type,
+                              cursor=cursor, limit=limit)
+
+
+@router.get("/{claim_id}", response_model=ClaimOut)
+def read_claim(claim_id: str, session: SessionDep, org: OrgDep) -> ClaimOut:
+    """One claim record."""
+    return claims.to_claim_out(claims.get_claim(session, org_id=org, claim_id=claim_id))

@@ -1,0 +1,60 @@
+"""The FastAPI application, built by ``create_app(settings)``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from service.api import articles, claims, health
+from service.config import Settings
+from service.dispatch import Sweeper
+from service.errors import register_problem_handlers
+from service.middleware import BodySizeLimit
+from service.persistence.db import make_engine, make_session_factory
+from service.persistence.migrate import upgrade_database
+from service.queue import connect_redis, make_queue
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    """Build the app; its lifespan migrates the database and opens the engine and queue."""
+    settings = settings or Settings()
+    if not settings.redis_url:
+        raise RuntimeError("create_app needs a redis_url; `claimdesk serve` starts one")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            upgrade_database(settings)
+        engine = make_engine(settings.resolved_database_url())
+        app.state.session_factory = make_session_factory(engine)
+        app.state.redis = connect_redis(settings.redis_url or "")
+        app.state.queue = make_queue(settings, app.state.redis)
+        sweeper = None
+        if settings.sweep_interval > 0:
+            sweeper = Sweeper(app.state.session_factory, app.state.queue,
+                              interval=settings.sweep_interval,
+                              grace=timedelta(seconds=settings.sweep_grace_seconds),
+                              job_timeout=settings.job_timeout)
+            sweeper.start()
+        try:
+            yield
+        finally:
+            if sweeper is not None:
+                sweeper.stop()
+            app.state.redis.close()
+            engine.dispose()
+
+    app = FastAPI(title="claimdesk", version="0.1.0", lifespan=lifespan,
+                  description="Checkable claims from news articles, with offsets and evidence.")
+    app.state.settings = settings
+    register_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for module in (health, articles, claims):
+        app.include_router(module.router)
+    return app

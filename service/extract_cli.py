@@ -1,0 +1,44 @@
+"""``claimdesk extract FILE``: the pipeline offline, no server, no Redis, no database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from schemas.claims import ClaimRecord
+
+
+def run_extract(path: str, *, published_at: str | None, fmt: str) -> int:
+    from workers.pipeline.pipeline import build_pipeline
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        anchor = date.fromisoformat(published_at) if published_at else None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        sys.stderr.write(f"claimdesk extract: {exc}\n")
+        return 2
+    records = build_pipeline().run(text, anchor)
+    if fmt == "json":
+        payload = {"claims": [r.model_dump(mode="json", exclude_none=True) for r in records]}
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_table(records))
+    return 0
+
+
+def format_table(records: list[ClaimRecord], width: int = 70) -> str:
+    """One row a claim: score, types, offsets, text (shortened), and its normalized spans."""
+    lines = [f"{'score':>5}  {'types':<22} {'offsets':<13} claim", "-" * (width + 44)]
+    for r in records:
+        text = " ".join(r.text.split())
+        text = text if len(text) <= width else text[: width - 1] + "…"
+        types = ",".join(r.types)[:22]
+        lines.append(f"{r.checkworthiness:5.2f}  {types:<22} {f'{r.start}-{r.end}':<13} {text}")
+        for span in r.spans:
+            if span.normalized:
+                values = " ".join(f"{k}={v}" for k, v in span.normalized.items() if v is not None)
+                lines.append(f"{'':43}  · {span.kind} {span.text!r}: {values}")
+    lines.append(f"{len(records)} claim(s)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,73 @@
+"""Turn an ``ArticleCreate`` into the text and fields that get stored, or say why not."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from schemas.articles import ArticleCreate
+from service.errors import BinaryText, EmptyText, UnsupportedLanguage
+from service.html_text import extract_text, extract_title
+
+_ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """What ``create_or_get`` stores for one accepted POST."""
+
+    text: str
+    request_hash: str
+    source_format: str
+    language: str
+    title: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def request_hash(body: ArticleCreate) -> str:
+    """A digest of the body as sent, for Idempotency-Key comparisons."""
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_readable(text: str) -> None:
+    """Refuse text that is empty or is binary data decoded as text."""
+    if not text.strip():
+        raise EmptyText("the article has no text once whitespace is removed")
+    sample = text[:20_000]
+    controls = sum(
+        1 for ch in sample
+        if (unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS) or ch == "\ufffd"
+    )
+    if "\x00" in text or controls > max(3, len(sample) // 100):
+        raise BinaryText("the text holds control characters or undecodable bytes, not prose")
+
+
+def prepare_article(body: ArticleCreate, *, languages: list[str]) -> NewArticle:
+    """Validate the language and the text, extracting it from HTML when HTML was sent."""
+    language = body.language.strip().lower()
+    if language not in languages:
+        raise UnsupportedLanguage(
+            f"language {body.language!r} is not supported; supported: {', '.join(languages)}",
+            supported=languages,
+        )
+    if body.html is not None:
+        text, title, source_format = extract_text(body.html), body.title, "html"
+        title = title or extract_title(body.html)
+    else:
+        text, title, source_format = body.text or "", body.title, "text"
+    check_readable(text)
+    published = body.published_at
+    if published is not None and published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return NewArticle(
+        text=text, request_hash=request_hash(body), source_format=source_format,
+        language=language, title=title, url=body.url, published_at=published,
+        metadata=body.metadata,
+    )

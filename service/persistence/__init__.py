@@ -1,0 +1,1 @@
+"""Queries, keyword-only, always scoped by ``org_id``."""

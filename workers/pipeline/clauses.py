@@ -1,0 +1,309 @@
+"""Clause splitter stage: cut one parsed sentence into claim units.
+
+Requires: a spaCy ``Span`` for one sentence of a Doc parsed with a dependency parser
+(``token.dep_``, ``token.head``, ``token.lemma_``, ``token.pos_``).
+Assigns: nothing on the Doc; returns ``ClaimUnit`` records (char offsets into ``doc.text``).
+
+Decisions:
+
+- Every unit is one contiguous span, trimmed of edge spaces, commas, dashes, stops and
+  unbalanced quotes or brackets, so ``doc.text[unit.start:unit.end]`` is the unit's text.
+- Relative clause (``who``/``which``/``that`` as subject, or ``whose``): one "relative"
+  unit from the start of the antecedent noun phrase to the end of the clause
+  ("Arvind Krishna, who took over the chief executive role in April", subject
+  "Arvind Krishna"), as the claim record shows claims; if something other than punctuation
+  sits between the antecedent and the pronoun, the unit starts at the pronoun. Clauses whose
+  pronoun is an object ("the report which the ministry published") are not split out.
+- Appositive: one "appositive" unit from the antecedent to the end of the appositive
+  ("Arvind Krishna, IBM's chief executive since 2020", subject "Arvind Krishna").
+- Reported speech ("X said (that) Y", "Y, X said", "according to X, Y"): an "attribution"
+  unit over the whole sentence and a "reported" unit over Y (without "that"), both with
+  speaker X. If Y is itself coordinated, each conjunct is its own "reported" unit. If Y is not
+  contiguous (an "according to" phrase mid-sentence), only the attribution unit is returned.
+- Coordinated independent clauses (each conjunct has its own subject): one "coordinated"
+  unit per conjunct and no sentence unit.
+- Otherwise one unit for the sentence: kind "main" when relative clauses or appositives at the
+  end of the sentence can be cut off leaving a shorter contiguous main clause, else "sentence"
+  (also when the main clause is interrupted by a relative clause).
+- Units come back in text order (by start, longer first); identical spans are kept once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+SPEECH_LEMMAS = frozenset(
+    "say tell add announce claim state report note argue insist warn estimate predict write "
+    "explain confirm stress acknowledge admit reveal maintain allege contend assert declare "
+    "suggest show find".split()
+)
+SUBJECT_RELATIVES = frozenset({"who", "which", "that"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+NOMINAL_POS = frozenset({"NOUN", "PROPN", "NUM"})
+LEFT_NP_DEPS = frozenset({"det", "compound", "amod", "poss", "nummod", "quantmod", "nmod",
+                          "predet", "case", "flat"})
+RIGHT_NP_DEPS = frozenset({"prep", "compound", "flat", "nummod", "case", "cc", "conj"})
+LEAD_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—"})
+TRAIL_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—", "…", "..."})
+OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
+CLOSERS = {close: open_ for open_, close in OPENERS.items()}
+KIND_ORDER = {"attribution": 0, "sentence": 1, "main": 1, "relative": 2, "appositive": 2,
+              "coordinated": 3, "reported": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimUnit:
+    """One checkable piece of a sentence, as a contiguous character span of the Doc text."""
+
+    start: int
+    end: int
+    kind: str
+    subject: str | None
+    speaker: str | None
+    root: int
+
+
+def split_units(sent: Span) -> list[ClaimUnit]:
+    """Split one parsed sentence into claim units, in text order."""
+    doc = sent.doc
+    whole = _trim(doc, sent.start, sent.end)
+    if whole is None:
+        return []
+    units, cut = _embedded_units(sent)
+    speech = _reported_speech(sent)
+    if speech is not None:
+        speaker, lo, hi, head = speech
+        units.append(_unit(doc, whole, "attribution", sent.root.i, speaker=speaker))
+        if head is not None:
+            units.extend(_clause_units(doc, lo, hi, head, "reported", speaker))
+    else:
+        parts = _clause_units(doc, whole[0], whole[1], sent.root, "coordinated", None)
+        if len(parts) > 1:
+            units.extend(parts)
+        else:
+            units.append(_main_unit(doc, whole, cut, sent.root.i))
+    return _ordered(units)
+
+
+def _unit(doc: Doc, rng: tuple[int, int], kind: str, root: int, *,
+          subject: str | None = None, speaker: str | None = None) -> ClaimUnit:
+    """Build a unit from a trimmed token range [i, j)."""
+    start, end = _chars(doc, rng)
+    return ClaimUnit(start=start, end=end, kind=kind, subject=subject, speaker=speaker, root=root)
+
+
+def _chars(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
+    """Character offsets of a token range [i, j)."""
+    last = doc[rng[1] - 1]
+    return doc[rng[0]].idx, last.idx + len(last.text)
+
+
+def _text(doc: Doc, rng: tuple[int, int]) -> str:
+    """Doc text covered by a token range."""
+    start, end = _chars(doc, rng)
+    return doc.text[start:end]
+
+
+def _trim(doc: Doc, i: int, j: int) -> tuple[int, int] | None:
+    """Shrink [i, j) past edge spaces, separators and unbalanced quotes; None if nothing is left."""
+    while True:
+        i0, j0 = i, j
+        while i < j and (doc[i].is_space or doc[i].text in LEAD_STRIP):
+            i += 1
+        while i < j and (doc[j - 1].is_space or doc[j - 1].text in TRAIL_STRIP
+                         or doc[j - 1].dep_ == "cc"):
+            j -= 1
+        if i < j and _unbalanced(doc, i, j, i):
+            i += 1
+        if i < j and _unbalanced(doc, i, j, j - 1):
+            j -= 1
+        if (i, j) == (i0, j0):
+            break
+    if not any(not (doc[k].is_punct or doc[k].is_space) for k in range(i, j)):
+        return None
+    return i, j
+
+
+def _unbalanced(doc: Doc, i: int, j: int, k: int) -> bool:
+    """True if the quote or bracket at token k has no partner inside [i, j)."""
+    text = doc[k].text
+    if text == '"':
+        return sum(1 for t in range(i, j) if doc[t].text == '"') % 2 == 1
+    if text in OPENERS and k == i:
+        return all(doc[t].text != OPENERS[text] for t in range(k + 1, j))
+    if text in CLOSERS and k == j - 1:
+        return all(doc[t].text != CLOSERS[text] for t in range(i, k))
+    return False
+
+
+def _noun_phrase(tok: Token, limit: int) -> tuple[int, int]:
+    """Token range of the plain noun phrase headed by tok (no clauses), ending before limit."""
+    i = tok.i
+    for child in reversed(list(tok.lefts)):
+        if child.dep_ not in LEFT_NP_DEPS or child.right_edge.i != i - 1:
+            break
+        i = child.left_edge.i
+    j = tok.i + 1
+    for child in tok.rights:
+        if (child.dep_ not in RIGHT_NP_DEPS or child.left_edge.i != j
+                or child.right_edge.i >= limit):
+            break
+        j = child.right_edge.i + 1
+    return i, min(j, limit)
+
+
+def _only_punct(doc: Doc, i: int, j: int) -> bool:
+    """True if every token in [i, j) is punctuation or space."""
+    return all(doc[k].is_punct or doc[k].is_space for k in range(i, j))
+
+
+def _embedded_units(sent: Span) -> tuple[list[ClaimUnit], list[tuple[int, int]]]:
+    """Relative-clause and appositive units, and the token ranges they remove from the main clause."""
+    units: list[ClaimUnit] = []
+    cut: list[tuple[int, int]] = []
+    for tok in sent:
+        if tok.dep_ == "relcl":
+            found = _relative(sent, tok)
+        elif tok.dep_ == "appos":
+            found = _appositive(sent, tok)
+        else:
+            continue
+        if found is not None:
+            units.append(found[0])
+            cut.append(found[1])
+    return units, cut
+
+
+def _relative(sent: Span, verb: Token) -> tuple[ClaimUnit, tuple[int, int]] | None:
+    """A relative-clause unit for a relcl verb whose pronoun is its subject (or "whose")."""
+    doc, ant = sent.doc, verb.head
+    first = doc[verb.left_edge.i]
+    is_subject = (first.lower_ in SUBJECT_RELATIVES and first.dep_ in SUBJECT_DEPS
+                  and first.head.i == verb.i)
+    if ant.pos_ not in NOMINAL_POS or ant.i >= first.i or not (is_subject or first.lower_ == "whose"):
+        return None
+    return _with_antecedent(sent, ant, first.i, verb.right_edge.i + 1, "relative", verb.i)
+
+
+def _appositive(sent: Span, noun: Token) -> tuple[ClaimUnit, tuple[int, int]] | None:
+    """An appositive unit: the antecedent noun phrase and the appositive after it."""
+    ant = noun.head
+    if ant.pos_ not in NOMINAL_POS or noun.left_edge.i <= ant.i:
+        return None
+    end = noun.right_edge.i + 1
+    if end < sent.end and sent.doc[end].text in CLOSERS:
+        end += 1
+    return _with_antecedent(sent, ant, noun.left_edge.i, end, "appositive", noun.i)
+
+
+def _with_antecedent(sent: Span, ant: Token, lo: int, hi: int, kind: str,
+                     root: int) -> tuple[ClaimUnit, tuple[int, int]] | None:
+    """Unit from the antecedent's noun phrase (if only punctuation separates it) to hi."""
+    doc = sent.doc
+    np_lo, np_hi = _noun_phrase(ant, lo)
+    np_lo, hi = max(np_lo, sent.start), min(hi, sent.end)
+    subject_rng = _trim(doc, np_lo, np_hi)
+    if subject_rng is None:
+        return None
+    start = np_lo if _only_punct(doc, np_hi, lo) else lo
+    rng = _trim(doc, start, hi)
+    if rng is None or (kind == "appositive" and start == lo):
+        return None
+    unit = _unit(doc, rng, kind, root, subject=_text(doc, subject_rng))
+    return unit, (lo, hi)
+
+
+def _reported_speech(sent: Span) -> tuple[str, int, int, Token | None] | None:
+    """(speaker, start, end, clause head) of reported speech in the sentence, if any."""
+    doc, root = sent.doc, sent.root
+    if root.lemma_.lower() in SPEECH_LEMMAS:
+        subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        comp = next((c for c in root.children if c.dep_ == "ccomp"), None)
+        if subj is not None and comp is not None:
+            lo, hi = comp.left_edge.i, comp.right_edge.i + 1
+            if lo <= root.i < hi:
+                return None
+            while lo < hi and doc[lo].dep_ == "mark" and doc[lo].head.i == comp.i:
+                lo += 1
+            return _speaker(sent, subj), lo, hi, comp
+    return _according_to(sent)
+
+
+def _speaker(sent: Span, tok: Token) -> str:
+    """Text of the speaker's noun phrase."""
+    rng = _noun_phrase(tok, sent.end)
+    trimmed = _trim(sent.doc, *rng) or (tok.i, tok.i + 1)
+    return _text(sent.doc, trimmed)
+
+
+def _according_to(sent: Span) -> tuple[str, int, int, Token | None] | None:
+    """Speaker and reported range for an "according to X" phrase."""
+    for tok in sent:
+        if tok.lower_ != "according":
+            continue
+        prep = next((c for c in tok.rights if c.lower_ == "to"), None)
+        obj = None if prep is None else next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            return None
+        lo, hi = tok.left_edge.i, tok.right_edge.i + 1
+        rest = (hi, sent.end) if _only_punct(sent.doc, sent.start, lo) else (sent.start, lo)
+        contiguous = _only_punct(sent.doc, sent.start, lo) or _only_punct(sent.doc, hi, sent.end)
+        head = sent.root if contiguous and not lo <= sent.root.i < hi else None
+        return _speaker(sent, obj), rest[0], rest[1], head
+    return None
+
+
+def _clause_units(doc: Doc, lo: int, hi: int, head: Token, kind: str,
+                  speaker: str | None) -> list[ClaimUnit]:
+    """One unit per independent conjunct of head within [lo, hi), or one unit for the range."""
+    heads = sorted(_conjuncts(head), key=lambda t: t.i)
+    bounds = [lo] + [t.left_edge.i for t in heads[1:]] + [hi]
+    ranges = [_trim(doc, a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    ordered = all(a < b for a, b in zip(bounds, bounds[1:], strict=False))
+    if len(heads) > 1 and ordered and all(r is not None for r in ranges):
+        return [_unit(doc, r, kind, t.i, speaker=speaker)
+                for r, t in zip(ranges, heads, strict=True) if r is not None]
+    whole = _trim(doc, lo, hi)
+    if whole is None:
+        return []
+    return [_unit(doc, whole, "reported" if kind == "reported" else "sentence", head.i,
+                  speaker=speaker)]
+
+
+def _conjuncts(head: Token) -> list[Token]:
+    """head and its conjoined verbs that have their own subject (independent clauses)."""
+    found = [head]
+    for child in head.children:
+        if child.dep_ == "conj" and any(c.dep_ in SUBJECT_DEPS for c in child.children):
+            found.extend(_conjuncts(child))
+    return found
+
+
+def _main_unit(doc: Doc, whole: tuple[int, int], cut: list[tuple[int, int]],
+               root: int) -> ClaimUnit:
+    """The main clause without trailing relative clauses/appositives, else the sentence."""
+    if cut and doc[root].pos_ in ("VERB", "AUX"):
+        first = min(lo for lo, _ in cut)
+        tail_cut = all(
+            doc[k].is_punct or doc[k].is_space or any(lo <= k < hi for lo, hi in cut)
+            for k in range(first, whole[1])
+        )
+        main = _trim(doc, whole[0], first) if tail_cut else None
+        if main is not None and main != whole and main[0] <= root < main[1]:
+            return _unit(doc, main, "main", root)
+    return _unit(doc, whole, "sentence", root)
+
+
+def _ordered(units: list[ClaimUnit]) -> list[ClaimUnit]:
+    """Sort units by position (longer first) and keep one unit per span."""
+    units.sort(key=lambda u: (u.start, -u.end, KIND_ORDER.get(u.kind, 9)))
+    kept: list[ClaimUnit] = []
+    for unit in units:
+        if kept and (kept[-1].start, kept[-1].end) == (unit.start, unit.end):
+            if kept[-1].kind in ("sentence", "main"):
+                kept[-1] = unit
+            continue
+        kept.append(unit)
+    return kept

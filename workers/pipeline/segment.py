@@ -1,0 +1,57 @@
+"""Segment: the sentences of a parsed Doc worth looking at for claims.
+
+requires: ``doc.sents`` (the parser). assigns: nothing; yields sentence Spans, trimmed of
+surrounding whitespace, skipping questions, the outlet's boilerplate and oversized sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+_BOILERPLATE = re.compile(
+    r"\b(subscribe|newsletter|sign up|click here|follow us|all rights reserved|cookie|"
+    r"reached out to|did not (immediately )?respond to (a )?request|will update this (story|article)|"
+    r"contributed (to )?(this )?report|read more|advertisement|share this (story|article)|"
+    r"support (our|independent) journalism|this (story|article) (has been|was) (updated|corrected))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    max_sentence_chars: int = 5_000
+    min_tokens: int = 3
+
+
+def is_boilerplate(text: str) -> bool:
+    """The outlet talking about itself rather than reporting."""
+    return _BOILERPLATE.search(text) is not None
+
+
+def trim(sent: Span) -> Span:
+    """The sentence without leading or trailing whitespace tokens."""
+    start, end = sent.start, sent.end
+    doc = sent.doc
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start:end]
+
+
+def candidate_sentences(doc: Doc, config: SegmentConfig = SegmentConfig()) -> Iterator[Span]:
+    """Sentences that may hold claims, in text order."""
+    for raw in doc.sents:
+        sent = trim(raw)
+        if len(sent) < config.min_tokens:
+            continue
+        if sent.end_char - sent.start_char > config.max_sentence_chars:
+            continue
+        text = sent.text
+        if text.rstrip("\"'”’) ").endswith("?") or is_boilerplate(text):
+            continue
+        yield sent
