@@ -120,7 +120,9 @@ def _first_message(errors: Any) -> str:
     return f"{where}: {message}" if where else message
 
 
-_HTTP_STATUS = {404: NotFound, 405: MethodNotAllowed, 413: PayloadTooLarge, 415: UnsupportedMediaType}
+_HTTP_STATUS: dict[int, type[ClaimdeskError]] = {
+    404: NotFound, 405: MethodNotAllowed, 413: PayloadTooLarge, 415: UnsupportedMediaType,
+}
 
 
 def register_problem_handlers(app: FastAPI) -> None:

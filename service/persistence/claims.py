@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ MAX_LIMIT = 200
 
 def replace_claims(session: Session, *, org_id: str, article_id: str,
                    records: Sequence[ClaimRecord]) -> list[Claim]:
-    """Swap an article's claims for ``records`` (in the caller's transaction, so a retry is safe)."""
+    """Swap an article's claims for ``records``, in the caller's transaction (retries are safe)."""
     session.execute(delete(Claim).where(Claim.org_id == org_id, Claim.article_id == article_id))
     rows = [
         Claim(
@@ -93,11 +94,11 @@ def _clamp(limit: int) -> int:
     return max(1, min(limit, MAX_LIMIT))
 
 
-def _page(rows: list[Claim], limit: int, key: object) -> Page[ClaimOut]:
+def _page(rows: list[Claim], limit: int, key: Callable[[Claim], list[Any]]) -> Page[ClaimOut]:
     limit = _clamp(limit)
     more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = encode_cursor(key(rows[-1])) if more and rows else None  # type: ignore[operator]
+    next_cursor = encode_cursor(key(rows[-1])) if more and rows else None
     return Page[ClaimOut](items=[to_claim_out(r) for r in rows], next_cursor=next_cursor)
 
 

@@ -19,7 +19,7 @@ from workers.pipeline.clauses import ClaimUnit, split_units
 from workers.pipeline.dates import DateMention, find_dates
 from workers.pipeline.quantities import find_quantities
 from workers.pipeline.segment import SegmentConfig, candidate_sentences
-from workers.pipeline.spans import entity_spans, quote_speaker, quote_spans
+from workers.pipeline.spans import entity_spans, quote_spans, quote_speaker
 from workers.pipeline.statements import build_statement, resolve_leading_pronoun
 
 CHECKABLE = frozenset({"quantity", "date", "entity"})

@@ -55,6 +55,9 @@ DOLLAR_COUNTRIES = {
 PERCENT_WORDS = frozenset({"%", "percent", "pct", "pc"})
 POINT_WORDS = frozenset({"pp", "ppt", "ppts"})
 TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "o'clock", "gmt", "utc", "bst", "est"})
+TIME_NOUNS = frozenset(
+    "second minute hour day week month year decade century millennium time season".split()
+)
 HYPHENS = frozenset({"-", "–", "—"})
 CHANGE_VERBS = frozenset(
     "rise fall increase decrease grow drop decline climb jump soar surge plunge plummet "

@@ -33,6 +33,7 @@ from workers.pipeline.numwords import (
     SMALL,
     SUFFIXED_RE,
     TENS,
+    TIME_NOUNS,
     TIME_WORDS,
     currency_word_at,
     is_id_like,
@@ -118,10 +119,13 @@ def find_quantities(span: Doc | Span) -> list[Quantity]:
 def _to_quantity(doc: Doc, cand: Candidate) -> Quantity:
     """Turn a finished candidate into a Quantity with character offsets."""
     last = doc[cand.end - 1]
+    end = last.idx + len(last.text)
+    if last.text[-1] == "." and cand.end == cand.num_end and cand.scale != 1.0:
+        end -= 1  # the full stop of "$5m." is not part of the amount
     upper = None if cand.upper is None else _tidy(cand.upper)
     return Quantity(
         start=doc[cand.start].idx,
-        end=last.idx + len(last.text),
+        end=end,
         value=_tidy(cand.value),
         upper=upper,
         unit=cand.unit,
@@ -230,6 +234,8 @@ def _read_scale(doc: Doc, cand: Candidate, hi: int) -> bool:
     if cand.end >= hi:
         return True
     word = doc[cand.end].lower_
+    if word[-1:] == "." and len(word) > 1:
+        word = word[:-1]  # "$5m." at the end of a sentence
     attached = doc[cand.end - 1].whitespace_ == ""
     factor = SCALES.get(word) if word != "k" or attached else None
     if factor is None and cand.currency:
@@ -247,6 +253,10 @@ def _read_range(doc: Doc, cand: Candidate, k: int, hi: int, connector: str | Non
     if k + 1 >= hi or cand.upper is not None:
         return k
     tok = doc[k]
+    if connector is None and cand.start > 0 and _is_change_from(doc[cand.start - 1]):
+        if tok.lower_ == "to":
+            _inherit_scale_and_unit(doc, cand, k + 1, hi)
+        return k
     if connector is not None:
         linked = tok.lower_ == connector
     else:
@@ -268,6 +278,22 @@ def _read_range(doc: Doc, cand: Candidate, k: int, hi: int, connector: str | Non
     cand.currency = cand.currency or upper.currency
     cand.end = cand.num_end = upper.num_end
     return end
+
+
+def _is_change_from(tok: Token) -> bool:
+    """Say whether a token is the "from" of a change ("rose from 3% to 5%")."""
+    return tok.lower_ == "from" and tok.head.lemma_ in CHANGE_VERBS
+
+
+def _inherit_scale_and_unit(doc: Doc, cand: Candidate, k: int, hi: int) -> None:
+    """Give "3" in "rose from 3 to 5 million dollars" the scale and unit of the target."""
+    target = _parse_amount(doc, k, hi, None) if k < hi else None
+    if target is None:
+        return
+    if cand.scale == 1.0 and target.scale != 1.0:
+        cand.scale_by(target.scale)
+    if cand.unit is None and target.unit is not None:
+        cand.unit, cand.currency = target.unit, target.currency
 
 
 def _read_percent(doc: Doc, cand: Candidate, k: int, hi: int) -> int:
@@ -337,7 +363,7 @@ def _counted_noun(doc: Doc, cand: Candidate, k: int, hi: int) -> Token | None:
 def _parse_proportion(doc: Doc, j: int, hi: int) -> Candidate | None:
     """Read "half of", "two-thirds of" or "one in five adults" as a percentage."""
     if doc[j].lower_ == "half":
-        if j + 1 < hi and doc[j + 1].lower_ in ("of", "the"):
+        if j + 1 < hi and doc[j + 1].lower_ in ("of", "the") and not _of_time(doc, j + 1, hi):
             return Candidate(j, j + 1, j, 50.0, unit="%", num_end=j + 1)
         return None
     count = _read_count(doc, j, hi)
@@ -348,10 +374,18 @@ def _parse_proportion(doc: Doc, j: int, hi: int) -> Candidate | None:
         k += 1
     if k + 1 < hi and doc[k].lower_ in FRACTIONS and doc[k + 1].lower_ in ("of", "the"):
         parts = FRACTIONS[doc[k].lower_]
-        if value >= parts or doc[k].ent_type_ in ("DATE", "TIME"):
+        if value >= parts or doc[k].ent_type_ in ("DATE", "TIME") or _of_time(doc, k + 1, hi):
             return None
         return Candidate(j, k + 1, j, 100.0 * value / parts, unit="%", num_end=k + 1)
     return _parse_ratio(doc, j, value, count[1], hi)
+
+
+def _of_time(doc: Doc, k: int, hi: int) -> bool:
+    """Say whether "of"/"the" at k leads to a time noun ("a quarter of an hour")."""
+    for m in range(k + 1, min(k + 3, hi)):
+        if doc[m].pos_ != "DET":
+            return doc[m].lemma_ in TIME_NOUNS
+    return False
 
 
 def _read_count(doc: Doc, j: int, hi: int) -> tuple[float, int] | None:

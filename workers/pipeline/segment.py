@@ -14,9 +14,10 @@ from spacy.tokens import Doc, Span
 
 _BOILERPLATE = re.compile(
     r"\b(subscribe|newsletter|sign up|click here|follow us|all rights reserved|cookie|"
-    r"reached out to|did not (immediately )?respond to (a )?request|will update this (story|article)|"
-    r"contributed (to )?(this )?report|read more|advertisement|share this (story|article)|"
-    r"support (our|independent) journalism|this (story|article) (has been|was) (updated|corrected))\b",
+    r"reached out to|did not (immediately )?respond to (a )?request|"
+    r"will update this (story|article)|contributed (to )?(this )?report|read more|"
+    r"advertisement|share this (story|article)|support (our|independent) journalism|"
+    r"this (story|article) (has been|was) (updated|corrected))\b",
     re.IGNORECASE,
 )
 
