@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +25,7 @@ def serve_command(args: argparse.Namespace) -> int:
     if embedded is not None:
         settings = settings.model_copy(update={"redis_url": embedded.url})
     upgrade_database(settings)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # uvicorn re-raises it after shutdown
     supervisor = None
     if embedded is not None or args.workers:
         supervisor = WorkerSupervisor(settings, args.workers or settings.workers)
@@ -37,10 +40,15 @@ def serve_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def worker_command(args: argparse.Namespace) -> int:
     """One RQ worker (with the scheduler, for retries), the spaCy model loaded first."""
     from rq import Worker
 
+    from service.embedded import die_with_parent
     from service.queue import connect_redis, make_queue
     from workers.jobs import warm_up
 
@@ -49,6 +57,8 @@ def worker_command(args: argparse.Namespace) -> int:
         sys.stderr.write("claimdesk worker needs REDIS_URL (and DATABASE_URL)\n")
         return 2
     warm_up(settings)
+    # The scheduler and work-horse processes RQ forks must not outlive this worker.
+    os.register_at_fork(after_in_child=die_with_parent)
     connection = connect_redis(settings.redis_url)
     worker = Worker([make_queue(settings, connection)], connection=connection)
     worker.work(burst=args.burst, with_scheduler=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -38,6 +40,15 @@ def worker_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+def die_with_parent() -> None:
+    """Linux: the worker gets SIGTERM if the supervising process dies without stopping it."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class WorkerSupervisor:
     """Keeps ``count`` ``claimdesk worker`` processes alive, restarting any that exit."""
 
@@ -51,7 +62,8 @@ class WorkerSupervisor:
         self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        return subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=self._env)
+        return subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=self._env,
+                                preexec_fn=die_with_parent)
 
     def start(self) -> None:
         self.processes = [self._spawn() for _ in range(self._count)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -28,7 +29,7 @@ def running_service(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "service.cli", "serve", "--port", str(port),
                "--workers", str(workers)]
-    process = subprocess.Popen(command, env=env)
+    process = subprocess.Popen(command, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -44,7 +45,18 @@ def running_service(env: dict[str, str], workers: int = 1) -> Iterator[str]:
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        finally:
+            _kill_group(process.pid)
+
+
+def _kill_group(pgid: int) -> None:
+    """Whatever the service left behind in its process group (it should leave nothing)."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def wait_until_processed(base: str, location: str, timeout: float = 90) -> dict:

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from schemas.claims import ClaimRecord, Span, TextRange
+from workers.pipeline.anchoring import absolute_phrase
 from workers.pipeline.checkworthiness import CheckworthinessScorer
 from workers.pipeline.claim_types import classify
 from workers.pipeline.clauses import ClaimUnit, split_units
@@ -26,16 +27,17 @@ CHECKABLE = frozenset({"quantity", "date", "entity"})
 _ATTRIBUTED = frozenset({"attribution", "reported"})
 
 
-def sentence_spans(sent: SpacySpan, anchor: date) -> tuple[list[Span], list[DateMention]]:
+def sentence_spans(sent: SpacySpan, text: str,
+                   anchor: date) -> tuple[list[Span], list[DateMention]]:
     """Every checkable span of one sentence, in text order, and its dates as found."""
     quantities = [
-        Span(kind="quantity", text=sent.doc.text[q.start : q.end], start=q.start, end=q.end,
+        Span(kind="quantity", text=text[q.start : q.end], start=q.start, end=q.end,
              normalized=q.normalized())
         for q in find_quantities(sent)
     ]
     dates = find_dates(sent, anchor)
     spans = quantities + [
-        Span(kind="date", text=sent.doc.text[d.start : d.end], start=d.start, end=d.end,
+        Span(kind="date", text=text[d.start : d.end], start=d.start, end=d.end,
              normalized=d.normalized())
         for d in dates
     ]
@@ -48,15 +50,16 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
     """Claim records of a parsed Doc."""
     claims: list[ClaimRecord] = []
     previous: list[SpacySpan] = []
+    text = doc.text  # rebuilt by spaCy on every access: read it once
     for sent in candidate_sentences(doc, segment):
-        claims.extend(_sentence_claims(sent, anchor, scorer, previous, min_checkworthiness))
+        claims.extend(_sentence_claims(sent, text, anchor, scorer, previous, min_checkworthiness))
         previous = [*previous[-1:], sent]
     return claims
 
 
-def _sentence_claims(sent: SpacySpan, anchor: date, scorer: CheckworthinessScorer,
+def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: CheckworthinessScorer,
                      previous: list[SpacySpan], floor: float) -> list[ClaimRecord]:
-    spans, dates = sentence_spans(sent, anchor)
+    spans, dates = sentence_spans(sent, text, anchor)
     score = scorer.score(sent)
     units = split_units(sent)
     speaker = quote_speaker(sent) if any(s.kind == "quote" for s in spans) else None
@@ -68,18 +71,17 @@ def _sentence_claims(sent: SpacySpan, anchor: date, scorer: CheckworthinessScore
             continue
         if score < floor:
             continue
-        records.append(_record(sent, unit, inside, dates, score, previous,
+        records.append(_record(sent, text, unit, inside, dates, score, previous,
                                speaker=unit.speaker or speaker, attributed=attributed))
     return records
 
 
-def _record(sent: SpacySpan, unit: ClaimUnit, spans: list[Span], dates: list[DateMention],
-            score: float, previous: list[SpacySpan], *, speaker: str | None,
-            attributed: bool) -> ClaimRecord:
-    doc = sent.doc
+def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
+            dates: list[DateMention], score: float, previous: list[SpacySpan], *,
+            speaker: str | None, attributed: bool) -> ClaimRecord:
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
     replacements = [
-        (d.start, d.end, f"{doc.text[d.start : d.end]} ({d.value})")
+        (d.start, d.end, absolute_phrase(text[d.start : d.end], d))
         for d in dates
         if d.relative and unit.start <= d.start and d.end <= unit.end
     ]
@@ -87,8 +89,8 @@ def _record(sent: SpacySpan, unit: ClaimUnit, spans: list[Span], dates: list[Dat
     if pronoun is not None:
         replacements.append(pronoun)
     return ClaimRecord(
-        text=doc.text[unit.start : unit.end], start=unit.start, end=unit.end,
-        statement=build_statement(doc.text, unit, replacements=replacements),
+        text=text[unit.start : unit.end], start=unit.start, end=unit.end,
+        statement=build_statement(text, unit, replacements=replacements),
         sentence=TextRange(start=sent.start_char, end=sent.end_char),
         checkworthiness=round(score, 4),
         types=classify(tokens, spans, attributed=attributed),  # type: ignore[arg-type]

@@ -1,8 +1,9 @@
 """Check-worthiness stage: a calibrated logistic model over hashed sentence features.
 
 Requires: parsed spaCy Spans/Docs (tagger, parser, ner; the tok2vec tensor when present).
-Assigns: nothing on the Doc; returns P(check-worthy) in [0, 1] per sentence, where 0.5 is the
-decision threshold tuned for F1 on CheckThat! 2024 dev (see data/checkworthiness.json).
+Assigns: nothing on the Doc; returns P(check-worthy) in [0, 1] per sentence. Calibration: a Platt
+slope fitted on CheckThat! 2024 dev + dev-test, with the offset set so the F1-optimal threshold
+there maps to 0.5 (see data/checkworthiness.json). Sentences without words score 0.0.
 Weights are rebuilt by `python -m workers.training.train_checkworthiness`.
 """
 
@@ -19,7 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from workers.pipeline.cw_features import FEATURE_VERSION, N_HASHED, TENSOR_DIM, featurize
+from workers.pipeline.cw_features import (
+    DENSE_DIM,
+    FEATURE_VERSION,
+    N_HASHED,
+    SentenceFeatures,
+    featurize,
+)
 
 WEIGHTS_FILE = "checkworthiness.npz"
 METADATA_FILE = "checkworthiness.json"
@@ -56,7 +63,7 @@ def read_model(path: Path | None = None) -> CheckworthinessModel:
     if int(arrays["feature_version"]) != FEATURE_VERSION:
         raise ValueError("check-worthiness weights were built for another feature version")
     sparse = arrays["w_sparse"].astype(np.float32)
-    if sparse.shape != (N_HASHED,) or arrays["w_dense"].shape != (TENSOR_DIM,):
+    if sparse.shape != (N_HASHED,) or arrays["w_dense"].shape != (DENSE_DIM,):
         raise ValueError("check-worthiness weights have unexpected shapes")
     scale = arrays["w_dense"].astype(np.float64) / arrays["dense_std"].astype(np.float64)
     bias = float(arrays["bias"]) - float(scale @ arrays["dense_mean"].astype(np.float64))
@@ -93,17 +100,21 @@ class CheckworthinessScorer:
 
     def logit(self, span: Any) -> float:
         """Uncalibrated model logit of one sentence."""
-        features = featurize(span)
+        return self._logit(featurize(span))
+
+    def _logit(self, features: SentenceFeatures) -> float:
+        """Linear score of precomputed features."""
         model = self.model
         total = float(model.sparse[features.indices].sum(dtype=np.float64))
         return total + float(model.dense_w @ features.dense) + model.bias
 
     def score(self, span: Any) -> float:
-        """Calibrated P(check-worthy) of one parsed sentence; 0.0 for an empty span."""
-        if len(span) == 0 or not span.text.strip():
+        """Calibrated P(check-worthy) of one parsed sentence; 0.0 when it has no words."""
+        features = featurize(span)
+        if len(features.indices) == 0:
             return 0.0
         model = self.model
-        return _sigmoid(model.calib_slope * self.logit(span) + model.calib_offset)
+        return _sigmoid(model.calib_slope * self._logit(features) + model.calib_offset)
 
     def score_many(self, spans: Iterable[Any]) -> list[float]:
         """Scores of several parsed sentences, in order."""

@@ -25,6 +25,8 @@ Decisions:
 - Otherwise one unit for the sentence: kind "main" when relative clauses or appositives at the
   end of the sentence can be cut off leaving a shorter contiguous main clause, else "sentence"
   (also when the main clause is interrupted by a relative clause).
+- ``root`` is the clause head: the relative/reported/conjunct verb, the appositive noun, the
+  speech verb for "X said", the main verb for "according to" and sentence units.
 - Units come back in text order (by start, longer first); identical spans are kept once.
 """
 
@@ -101,9 +103,8 @@ def _chars(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
 
 
 def _text(doc: Doc, rng: tuple[int, int]) -> str:
-    """Doc text covered by a token range."""
-    start, end = _chars(doc, rng)
-    return doc.text[start:end]
+    """Doc text covered by a token range (doc.text itself is rebuilt on every access)."""
+    return doc[rng[0]:rng[1]].text
 
 
 def _trim(doc: Doc, i: int, j: int) -> tuple[int, int] | None:

@@ -1,12 +1,14 @@
-"""Word lists and token readers for numbers, used by the quantity normalizer.
+"""Word lists and token readers for amounts, used by the quantity normalizer.
 
-Requires: a parsed spaCy Doc (token text, lower_, whitespace_).
-Assigns: nothing; it only reads numbers, scales, currencies and comparators.
+Requires: a parsed spaCy Doc (token text, lower_, pos_, lemma_, ent_type_).
+Assigns: nothing; it reads numbers, scales, currencies, comparators and proportions
+into Candidate records (token indices) that quantities.py turns into Quantity spans.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
@@ -26,7 +28,8 @@ SCALES = {
     "k": 1e3, "mn": 1e6, "mln": 1e6, "bn": 1e9, "bln": 1e9, "tn": 1e12,
     "lakh": 1e5, "crore": 1e7,
 }  # fmt: skip
-# Single letters are scales only after a currency ("$5m"); elsewhere "5 m" may be metres.
+# Single letters are scales after a currency ("$5m") or glued before a plural ("5m users");
+# elsewhere "5m" may be metres.
 CURRENCY_SCALES = {"m": 1e6, "b": 1e9, "t": 1e12}
 WORD_SCALES = frozenset({"thousand", "million", "billion", "trillion", "lakh", "crore"})
 FRACTIONS = {
@@ -74,7 +77,7 @@ _COMPARATOR_TABLE = {
     "<=": ["no more than", "not more than", "at most", "up to", "a maximum of",
            "as many as", "as much as"],
     "~": ["about", "around", "roughly", "approximately", "approx.", "some", "circa",
-          "an estimated", "close to", "nearly about"],
+          "an estimated", "close to"],
     "=": ["exactly", "precisely"],
 }  # fmt: skip
 COMPARATORS: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -158,15 +161,19 @@ def _read_cardinal_words(doc: Doc, j: int, hi: int) -> tuple[float, int] | None:
             value += SMALL[word]
         elif word in TENS and fresh:
             value += TENS[word]
-            if k + 2 < hi and doc[k + 1].text in HYPHENS and 0 < SMALL.get(doc[k + 2].lower_, 0):
-                if SMALL[doc[k + 2].lower_] < 10:
-                    value += SMALL[doc[k + 2].lower_]
-                    k += 2
-                    word = doc[k].lower_
+            glued = k + 2 < hi and doc[k + 1].text in HYPHENS
+            ones = SMALL.get(doc[k + 2].lower_, 0) if glued else 0
+            if 0 < ones < 10:  # "twenty-one"
+                value += ones
+                k += 2
+                word = doc[k].lower_
         elif word in MULTIPLIERS and value > 0 and last not in MULTIPLIERS and value < 100:
             value *= MULTIPLIERS[word]
-        elif word == "and" and last == "hundred" and k + 1 < hi and (
-            doc[k + 1].lower_ in SMALL or doc[k + 1].lower_ in TENS
+        elif (
+            word == "and"
+            and last == "hundred"
+            and k + 1 < hi
+            and (doc[k + 1].lower_ in SMALL or doc[k + 1].lower_ in TENS)
         ):
             pass
         else:
@@ -207,3 +214,166 @@ def currency_word_at(doc: Doc, k: int, hi: int) -> tuple[str, int] | None:
     if doc[k].text in ISO_CODES:
         return doc[k].text, k + 1
     return None
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A quantity being read, in token indices."""
+
+    start: int
+    end: int
+    core: int
+    value: float
+    upper: float | None = None
+    unit: str | None = None
+    comparator: str = "="
+    scale: float = 1.0
+    currency: bool = False
+    num_end: int = 0
+    suffix: str = ""
+
+    def scale_by(self, factor: float) -> None:
+        """Multiply the value (and the upper bound) by a scale factor."""
+        self.value *= factor
+        if self.upper is not None:
+            self.upper *= factor
+        self.scale *= factor
+
+
+def read_amount(doc: Doc, j: int, hi: int) -> Candidate | None:
+    """Read an optional currency prefix, a number and its scale word."""
+    if j >= hi:
+        return None
+    tok = doc[j]
+    code = CURRENCY_SYMBOLS.get(tok.lower_) or (tok.text if tok.text in ISO_CODES else None)
+    k = j + 1 if code else j
+    if k >= hi:
+        return None
+    cand = _read_number(doc, k, hi)
+    if cand is None:
+        return None
+    cand.start = j
+    if code:
+        cand.unit, cand.currency = code, True
+    if not _read_scale(doc, cand, hi):
+        return None
+    cand.num_end = cand.end
+    return cand
+
+
+def _read_number(doc: Doc, k: int, hi: int) -> Candidate | None:
+    """Read digits ("3,400", "3.4bn", "3–5") or number words ("twenty-one") at token k."""
+    text = doc[k].text
+    if not text[:1].isdigit():
+        words = read_word_number(doc, k, hi)
+        return None if words is None else Candidate(k, words[1], k, words[0])
+    value = parse_number(text)
+    if value is not None:
+        return Candidate(k, k + 1, k, value)
+    match = RANGE_TOKEN_RE.match(text)
+    if match is not None:
+        low, high = parse_number(match.group(1)), parse_number(match.group(2))
+        if low is None or high is None or high <= low:
+            return None
+        return Candidate(k, k + 1, k, low, upper=high)
+    match = SUFFIXED_RE.match(text)
+    if match is None:
+        return None
+    return Candidate(k, k + 1, k, float(match.group(1).replace(",", "")), suffix=match.group(2))
+
+
+def _read_scale(doc: Doc, cand: Candidate, hi: int) -> bool:
+    """Apply a scale suffix or word ("bn", "million", "k" after "$50"); False if invalid."""
+    if cand.suffix:
+        suffix = cand.suffix.lower()
+        factor = SCALES.get(suffix)
+        if factor is None and _letter_scale_allowed(doc, cand, cand.end, hi):
+            factor = CURRENCY_SCALES.get(suffix)
+        if factor is None:
+            return False
+        cand.scale_by(factor)
+        return True
+    if cand.end >= hi:
+        return True
+    word = doc[cand.end].lower_
+    if word[-1:] == "." and len(word) > 1:
+        word = word[:-1]  # "$5m." at the end of a sentence
+    factor = SCALES.get(word)
+    if factor is None and _letter_scale_allowed(doc, cand, cand.end + 1, hi):
+        factor = CURRENCY_SCALES.get(word)
+    if factor is None and doc[cand.end - 1].text[:1].isdigit():
+        factor = MULTIPLIERS.get(word)
+    if factor is not None:
+        cand.scale_by(factor)
+        cand.end += 1
+    return True
+
+
+def _letter_scale_allowed(doc: Doc, cand: Candidate, after: int, hi: int) -> bool:
+    """Say whether "m", "b" or "t" is a scale: after a currency, or glued before a plural."""
+    if cand.currency:
+        return True
+    glued = doc[cand.end - 1].whitespace_ == "" or cand.suffix != ""
+    return glued and after < hi and doc[after].tag_ in ("NNS", "NNPS")
+
+
+def read_proportion(doc: Doc, j: int, hi: int) -> Candidate | None:
+    """Read "half of", "two-thirds of" or "one in five adults" as a percentage."""
+    if doc[j].lower_ == "half":
+        if j + 1 < hi and doc[j + 1].lower_ in ("of", "the") and not _of_time(doc, j + 1, hi):
+            return Candidate(j, j + 1, j, 50.0, unit="%", num_end=j + 1)
+        return None
+    count = _read_count(doc, j, hi)
+    if count is None:
+        return None
+    value, k = count
+    if k < hi and doc[k].text in HYPHENS:
+        k += 1
+    if k + 1 < hi and doc[k].lower_ in FRACTIONS and doc[k + 1].lower_ in ("of", "the"):
+        parts = FRACTIONS[doc[k].lower_]
+        if value >= parts or doc[k].ent_type_ in ("DATE", "TIME") or _of_time(doc, k + 1, hi):
+            return None
+        return Candidate(j, k + 1, j, 100.0 * value / parts, unit="%", num_end=k + 1)
+    return _parse_ratio(doc, j, value, count[1], hi)
+
+
+def _of_time(doc: Doc, k: int, hi: int) -> bool:
+    """Say whether "of"/"the" at k leads to a time noun ("a quarter of an hour")."""
+    for m in range(k + 1, min(k + 3, hi)):
+        if doc[m].pos_ != "DET":
+            return doc[m].lemma_ in TIME_NOUNS
+    return False
+
+
+def _read_count(doc: Doc, j: int, hi: int) -> tuple[float, int] | None:
+    """Read a small count: "a", digits or number words."""
+    word = doc[j].lower_
+    if word in ("a", "an"):
+        return 1.0, j + 1
+    value = parse_number(doc[j].text)
+    if value is not None:
+        return value, j + 1
+    return read_word_number(doc, j, hi) if word in SMALL or word in TENS else None
+
+
+def _parse_ratio(doc: Doc, j: int, count: float, k: int, hi: int) -> Candidate | None:
+    """Read "one in five (adults)", "nine out of ten (doctors)"."""
+    if doc[j].lower_ in ("a", "an") or k + 1 >= hi:
+        return None
+    if doc[k].lower_ == "in":
+        k += 1
+    elif doc[k].lower_ == "out" and doc[k + 1].lower_ == "of":
+        k += 2
+    else:
+        return None
+    if k < hi and doc[k].lower_ == "every":
+        k += 1
+    whole = read_amount(doc, k, hi) if k < hi else None
+    if whole is None or whole.currency or whole.value <= count:
+        return None
+    if whole.scale == 1.0 and is_year_like(doc[whole.core].text):
+        return None
+    end = whole.end
+    if end < hi and doc[end].pos_ == "NOUN":
+        end += 1
+    return Candidate(j, end, j, 100.0 * count / whole.value, unit="%", num_end=whole.end)

@@ -1,15 +1,18 @@
 """Quantity normalizer: finds amounts, money, percentages and ranges in parsed text.
 
-Requires: a parsed spaCy Doc or Span (token pos_, tag_, dep_, head, ent_type_).
+Requires: a parsed spaCy Doc or Span (token pos_, tag_, dep_, head, lemma_, ent_type_).
 Assigns: nothing on the Doc; returns Quantity records with offsets into doc.text.
 
-spaCy's entity labels are not used to find quantities, only to drop dates, times and
-names ("in 2019", "April 2020", "Windows 10"). Normalization choices:
+Tokens are read directly; spaCy's entity labels only help drop dates, times and names
+("in 2019", "April 2020", "5 years", "Windows 10"). Normalization choices:
 - proportions are percentages: "one in five adults" is 20 "%" (the population noun is
-  part of the span), "half of voters" is 50 "%", "two-thirds of" is 66.6667 "%";
+  part of the span), "half of voters" is 50 "%" (span "half"), "two-thirds" 66.6667 "%";
 - "percentage points" and "pp" give unit "pp"; "basis points" give unit "bp";
 - "nearly", "almost" and "just under" read as "<"; "about", "around", "roughly" as "~";
-- the unit of a counted amount is its head noun as written, lowercased ("images").
+- a counted amount's unit is its head noun as written, lowercased ("images");
+  a glued measure keeps its symbol ("5m" high -> "m"), but "5m users" is five million;
+- "rose from 3 to 5 million dollars" is a change: two spans, and the first takes the
+  scale and unit of the second; "rose 12 percent to $3.4 billion" is two spans too.
 """
 
 from __future__ import annotations
@@ -21,27 +24,22 @@ from spacy.tokens import Doc, Span, Token
 from workers.pipeline.numwords import (
     CHANGE_VERBS,
     COMPARATORS,
-    CURRENCY_SCALES,
     CURRENCY_SYMBOLS,
-    FRACTIONS,
     HYPHENS,
     ISO_CODES,
-    MULTIPLIERS,
     POSTFIX_COMPARATORS,
-    RANGE_TOKEN_RE,
-    SCALES,
     SMALL,
-    SUFFIXED_RE,
     TENS,
-    TIME_NOUNS,
     TIME_WORDS,
+    Candidate,
     currency_word_at,
     is_id_like,
     is_year_like,
     parse_number,
     percent_unit_at,
+    read_amount,
     read_comparator,
-    read_word_number,
+    read_proportion,
 )
 
 START_WORDS = frozenset(
@@ -70,30 +68,6 @@ class Quantity:
             "unit": self.unit,
             "comparator": self.comparator,
         }
-
-
-@dataclass(slots=True)
-class Candidate:
-    """A quantity being read, in token indices."""
-
-    start: int
-    end: int
-    core: int
-    value: float
-    upper: float | None = None
-    unit: str | None = None
-    comparator: str = "="
-    scale: float = 1.0
-    currency: bool = False
-    num_end: int = 0
-    suffix: str = ""
-
-    def scale_by(self, factor: float) -> None:
-        """Multiply the value (and the upper bound) by a scale factor."""
-        self.value *= factor
-        if self.upper is not None:
-            self.upper *= factor
-        self.scale *= factor
 
 
 def find_quantities(span: Doc | Span) -> list[Quantity]:
@@ -145,14 +119,14 @@ def _parse_at(doc: Doc, i: int, hi: int) -> Candidate | None:
     comparator, j = read_comparator(doc, i, hi)
     if j >= hi:
         return None
-    cand = _parse_proportion(doc, j, hi) or _parse_amount(doc, j, hi, None)
-    if cand is None or not _is_reportable(doc, cand):
+    cand = read_proportion(doc, j, hi) or _parse_amount(doc, j, hi, None)
+    if cand is None:
         return None
-    if comparator != "=" or j != i:
+    if j != i:
         cand.start = i
         if cand.comparator == "=":
             cand.comparator = comparator
-    return cand
+    return cand if _is_reportable(doc, cand) else None
 
 
 def _parse_prefixed_range(doc: Doc, i: int, hi: int) -> Candidate | None:
@@ -169,7 +143,7 @@ def _parse_prefixed_range(doc: Doc, i: int, hi: int) -> Candidate | None:
 
 def _parse_amount(doc: Doc, j: int, hi: int, connector: str | None) -> Candidate | None:
     """Read money or a number, an optional range, comparator suffix and unit."""
-    cand = _read_money_or_number(doc, j, hi)
+    cand = read_amount(doc, j, hi)
     if cand is None:
         return None
     k = _read_percent(doc, cand, cand.end, hi)
@@ -180,72 +154,6 @@ def _parse_amount(doc: Doc, j: int, hi: int, connector: str | None) -> Candidate
     k = _read_unit(doc, cand, k, hi)
     cand.end = _read_postfix(doc, cand, k, hi)
     return cand
-
-
-def _read_money_or_number(doc: Doc, j: int, hi: int) -> Candidate | None:
-    """Read an optional currency prefix, a number and its scale word."""
-    tok = doc[j]
-    code = CURRENCY_SYMBOLS.get(tok.lower_) or (tok.text if tok.text in ISO_CODES else None)
-    k = j + 1 if code else j
-    if k >= hi:
-        return None
-    cand = _read_number(doc, k, hi)
-    if cand is None:
-        return None
-    cand.start = j
-    if code:
-        cand.unit, cand.currency = code, True
-    if not _read_scale(doc, cand, hi):
-        return None
-    cand.num_end = cand.end
-    return cand
-
-
-def _read_number(doc: Doc, k: int, hi: int) -> Candidate | None:
-    """Read digits ("3,400", "3.4bn", "3–5") or number words ("twenty-one") at token k."""
-    text = doc[k].text
-    if not text[:1].isdigit():
-        words = read_word_number(doc, k, hi)
-        return None if words is None else Candidate(k, words[1], k, words[0])
-    value = parse_number(text)
-    if value is not None:
-        return Candidate(k, k + 1, k, value)
-    match = RANGE_TOKEN_RE.match(text)
-    if match is not None:
-        low, high = parse_number(match.group(1)), parse_number(match.group(2))
-        if low is None or high is None or high <= low:
-            return None
-        return Candidate(k, k + 1, k, low, upper=high)
-    match = SUFFIXED_RE.match(text)
-    if match is None:
-        return None
-    return Candidate(k, k + 1, k, float(match.group(1).replace(",", "")), suffix=match.group(2))
-
-
-def _read_scale(doc: Doc, cand: Candidate, hi: int) -> bool:
-    """Apply a scale suffix or word ("bn", "million", "k" after "$50"); False if invalid."""
-    if cand.suffix:
-        suffix = cand.suffix.lower()
-        factor = SCALES.get(suffix) or (CURRENCY_SCALES.get(suffix) if cand.currency else None)
-        if factor is None:
-            return False
-        cand.scale_by(factor)
-        return True
-    if cand.end >= hi:
-        return True
-    word = doc[cand.end].lower_
-    if word[-1:] == "." and len(word) > 1:
-        word = word[:-1]  # "$5m." at the end of a sentence
-    attached = doc[cand.end - 1].whitespace_ == ""
-    factor = SCALES.get(word) if word != "k" or attached else None
-    if factor is None and cand.currency:
-        factor = CURRENCY_SCALES.get(word)
-    if factor is None and doc[cand.end - 1].text[:1].isdigit():
-        factor = MULTIPLIERS.get(word)
-    if factor is not None:
-        cand.scale_by(factor)
-        cand.end += 1
-    return True
 
 
 def _read_range(doc: Doc, cand: Candidate, k: int, hi: int, connector: str | None) -> int:
@@ -260,10 +168,8 @@ def _read_range(doc: Doc, cand: Candidate, k: int, hi: int, connector: str | Non
     if connector is not None:
         linked = tok.lower_ == connector
     else:
-        linked = tok.text in HYPHENS or (
-            tok.lower_ == "to" and tok.head.lemma_ not in CHANGE_VERBS
-        )
-    upper = _read_money_or_number(doc, k + 1, hi) if linked else None
+        linked = tok.text in HYPHENS or (tok.lower_ == "to" and tok.head.lemma_ not in CHANGE_VERBS)
+    upper = read_amount(doc, k + 1, hi) if linked else None
     if upper is None:
         return k
     end = _read_percent(doc, upper, upper.end, hi)
@@ -337,93 +243,45 @@ def _read_unit(doc: Doc, cand: Candidate, k: int, hi: int) -> int:
     if money is not None:
         cand.unit, cand.currency = money[0], True
         return money[1]
+    glued = doc[k]
+    if k == cand.num_end and doc[k - 1].whitespace_ == "" and glued.is_alpha:
+        cand.unit = glued.lower_  # a glued measure unit: "5m", "20kg"
+        return k + 1
     noun = _counted_noun(doc, cand, k, hi)
     if noun is None:
         return k
-    cand.unit = noun.lower_
-    return noun.i + 1
+    end = noun.i + 1
+    while (
+        end + 1 < hi
+        and doc[end].text in HYPHENS
+        and doc[end + 1].is_alpha
+        and not (doc[end - 1].whitespace_ or doc[end].whitespace_)
+    ):
+        end += 2  # a hyphenated noun: "e-mails"
+    cand.unit = doc.text[noun.idx : doc[end - 1].idx + len(doc[end - 1].text)].lower()
+    return end
 
 
 def _counted_noun(doc: Doc, cand: Candidate, k: int, hi: int) -> Token | None:
     """Return the noun counted by the amount ("images" in "3 billion new images")."""
     number = doc[cand.num_end - 1]
-    for m in range(k, min(k + 3, hi)):
+    stop = min(k + 3, hi)
+    for m in range(k, stop):
         tok = doc[m]
         if tok.pos_ == "NOUN" or tok.tag_ == "NNPS":
-            while tok.dep_ == "compound" and m < tok.head.i < min(k + 3, hi):
-                tok = tok.head
-            if tok.pos_ in ("NOUN", "PROPN") and (m == k or number.head.i == tok.i):
-                return tok
+            head = tok
+            while head.dep_ == "compound" and m < head.head.i < stop:
+                head = head.head
+            if number.head.i == head.i or (m == k and head.i == m):
+                return head
             return None
         if tok.pos_ not in ("ADJ", "PROPN"):
             return None
     return None
 
 
-def _parse_proportion(doc: Doc, j: int, hi: int) -> Candidate | None:
-    """Read "half of", "two-thirds of" or "one in five adults" as a percentage."""
-    if doc[j].lower_ == "half":
-        if j + 1 < hi and doc[j + 1].lower_ in ("of", "the") and not _of_time(doc, j + 1, hi):
-            return Candidate(j, j + 1, j, 50.0, unit="%", num_end=j + 1)
-        return None
-    count = _read_count(doc, j, hi)
-    if count is None:
-        return None
-    value, k = count
-    if k < hi and doc[k].text in HYPHENS:
-        k += 1
-    if k + 1 < hi and doc[k].lower_ in FRACTIONS and doc[k + 1].lower_ in ("of", "the"):
-        parts = FRACTIONS[doc[k].lower_]
-        if value >= parts or doc[k].ent_type_ in ("DATE", "TIME") or _of_time(doc, k + 1, hi):
-            return None
-        return Candidate(j, k + 1, j, 100.0 * value / parts, unit="%", num_end=k + 1)
-    return _parse_ratio(doc, j, value, count[1], hi)
-
-
-def _of_time(doc: Doc, k: int, hi: int) -> bool:
-    """Say whether "of"/"the" at k leads to a time noun ("a quarter of an hour")."""
-    for m in range(k + 1, min(k + 3, hi)):
-        if doc[m].pos_ != "DET":
-            return doc[m].lemma_ in TIME_NOUNS
-    return False
-
-
-def _read_count(doc: Doc, j: int, hi: int) -> tuple[float, int] | None:
-    """Read a small count: "a", digits or number words."""
-    word = doc[j].lower_
-    if word in ("a", "an"):
-        return 1.0, j + 1
-    value = parse_number(doc[j].text)
-    if value is not None:
-        return value, j + 1
-    return read_word_number(doc, j, hi) if word in SMALL or word in TENS else None
-
-
-def _parse_ratio(doc: Doc, j: int, count: float, k: int, hi: int) -> Candidate | None:
-    """Read "one in five (adults)", "nine out of ten (doctors)"."""
-    if doc[j].lower_ in ("a", "an") or k + 1 >= hi:
-        return None
-    if doc[k].lower_ == "in":
-        k += 1
-    elif doc[k].lower_ == "out" and doc[k + 1].lower_ == "of":
-        k += 2
-    else:
-        return None
-    if k < hi and doc[k].lower_ == "every":
-        k += 1
-    whole = _read_money_or_number(doc, k, hi) if k < hi else None
-    if whole is None or whole.currency or whole.value <= count:
-        return None
-    if whole.scale == 1.0 and is_year_like(doc[whole.core].text):
-        return None
-    end = whole.end
-    if end < hi and doc[end].pos_ == "NOUN":
-        end += 1
-    return Candidate(j, end, j, 100.0 * count / whole.value, unit="%", num_end=whole.end)
-
-
 def _is_reportable(doc: Doc, cand: Candidate) -> bool:
-    """Drop times, identifiers, years, dates and pronoun "one"."""
+    """Drop times, identifiers, labels, years, dates, scores and pronoun "one"."""
     core = doc[cand.core]
     if cand.num_end < len(doc) and doc[cand.num_end].lower_ in TIME_WORDS:
         return False
@@ -431,18 +289,38 @@ def _is_reportable(doc: Doc, cand: Candidate) -> bool:
         return False
     if cand.scale != 1.0 or cand.currency or cand.unit in PROPORTION_UNITS:
         return True
-    if core.ent_type_ in ("DATE", "TIME") or is_id_like(core.text):
+    if core.ent_type_ in ("DATE", "TIME") or is_id_like(core.text) or _is_label(doc, cand):
         return False
     if is_year_like(core.text) and (cand.unit is None or doc[cand.end - 1].tag_ != "NNS"):
         return False
+    if core.lower_ == "one" and cand.start == cand.core and cand.comparator == "=":
+        return False  # "one of the best", "at one point"
     if cand.unit is not None:
         return True
-    if core.ent_type_ not in BARE_OK_ENTS or core.lower_ == "one":
-        return False
-    return cand.start != cand.core or cand.core == 0 or doc[cand.core - 1].pos_ not in (
-        "PROPN",
-        "NOUN",
-    )
+    return core.ent_type_ in BARE_OK_ENTS and not _is_score(doc, cand)
+
+
+def _is_label(doc: Doc, cand: Candidate) -> bool:
+    """Say whether the number names something ("Section 230", "Boeing 737", "Windows 10")."""
+    number = doc[cand.num_end - 1]
+    if number.head.i < cand.core and number.head.pos_ in ("NOUN", "PROPN"):
+        return True
+    before = doc[cand.core - 1] if cand.core > 0 else None
+    return before is not None and cand.start == cand.core and before.pos_ in ("NOUN", "PROPN")
+
+
+def _is_score(doc: Doc, cand: Candidate) -> bool:
+    """Say whether a bare number is half of a score or odds ("2 to 1")."""
+    before, after = cand.core - 1, cand.num_end
+    if before >= 1 and doc[before].lower_ == "to":
+        other = parse_number(doc[before - 1].text)
+        if other is not None and other >= cand.value:
+            return True
+    if after + 1 < len(doc) and doc[after].lower_ == "to":
+        other = parse_number(doc[after + 1].text)
+        if other is not None and other <= cand.value:
+            return True
+    return False
 
 
 def _hyphen_linked(doc: Doc, cand: Candidate) -> bool:

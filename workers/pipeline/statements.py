@@ -15,6 +15,7 @@ Decisions:
   must not overlap each other. If one overlaps the antecedent rewrite, the caller's wins.
 - Whitespace runs become one space; the first letter is capitalised; the statement ends with
   exactly one period unless it ends with "?" or "!" (also inside a closing quote).
+- Pass ``doc.text`` read once per Doc (spaCy rebuilds it on every access).
 - A leading pronoun is resolved only when exactly one compatible entity is in sight: first the
   same sentence before the unit, else the previous sentences given (best effort).
 """
