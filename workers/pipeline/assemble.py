@@ -60,20 +60,44 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
 def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: CheckworthinessScorer,
                      previous: list[SpacySpan], floor: float) -> list[ClaimRecord]:
     spans, dates = sentence_spans(sent, text, anchor)
-    score = scorer.score(sent)
     units = split_units(sent)
+    scores = unit_scores(sent, units, scorer)
     speaker = quote_speaker(sent) if any(s.kind == "quote" for s in spans) else None
     records = []
-    for unit in units:
+    for unit, score in zip(units, scores, strict=True):
         inside = [s for s in spans if unit.start <= s.start and s.end <= unit.end]
-        attributed = unit.kind in _ATTRIBUTED
-        if not attributed and not any(s.kind in CHECKABLE for s in inside) and score < 0.5:
+        checkable = any(s.kind in CHECKABLE for s in inside)
+        if unit.kind == "reported" and not checkable:
+            continue  # the attribution unit carries what was said
+        if not checkable and unit.kind != "attribution" and score < 0.5:
             continue
-        if score < floor:
-            continue
-        records.append(_record(sent, text, unit, inside, dates, score, previous,
-                               speaker=unit.speaker or speaker, attributed=attributed))
+        record = _record(sent, text, unit, inside, dates, score, previous,
+                         speaker=unit.speaker or speaker, attributed=unit.kind in _ATTRIBUTED)
+        if record.checkworthiness >= floor:
+            records.append(record)
     return records
+
+
+def unit_scores(sent: SpacySpan, units: list[ClaimUnit],
+                scorer: CheckworthinessScorer) -> list[float]:
+    """Each unit scored on its own words; an attribution takes the score of what was said."""
+    doc = sent.doc
+    scores = []
+    for unit in units:
+        span = doc.char_span(unit.start, unit.end, alignment_mode="expand")
+        scores.append(scorer.score(span if span is not None else sent))
+    reported = [s for u, s in zip(units, scores, strict=True) if u.kind == "reported"]
+    if reported:
+        scores = [max(reported) if u.kind == "attribution" else s
+                  for u, s in zip(units, scores, strict=True)]
+    return scores
+
+
+def apply_policy(score: float, types: list[str], spans: list[Span]) -> float:
+    """A prediction without a checkable figure is not a claim (kept below 0.5)."""
+    if "prediction" in types and not any(s.kind == "quantity" for s in spans):
+        return min(score, 0.45)
+    return score
 
 
 def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
@@ -88,11 +112,12 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
     pronoun = resolve_leading_pronoun(sent, unit, previous)
     if pronoun is not None:
         replacements.append(pronoun)
+    types = classify(tokens, spans, attributed=attributed)
     return ClaimRecord(
         text=text[unit.start : unit.end], start=unit.start, end=unit.end,
         statement=build_statement(text, unit, replacements=replacements),
         sentence=TextRange(start=sent.start_char, end=sent.end_char),
-        checkworthiness=round(score, 4),
-        types=classify(tokens, spans, attributed=attributed),  # type: ignore[arg-type]
+        checkworthiness=round(apply_policy(score, types, spans), 4),
+        types=types,  # type: ignore[arg-type]
         spans=spans, speaker=speaker if attributed or speaker else None,
     )

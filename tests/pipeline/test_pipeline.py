@@ -1,0 +1,135 @@
+"""The whole pipeline: articles written for these tests, offsets on any input, determinism."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workers.pipeline.pipeline import Pipeline, build_pipeline, check_offsets
+
+COUNCIL = (
+    "The city council approved a $45 million budget on Monday, an increase of 8 percent over "
+    "last year. Councillor Maria Lopez, who chairs the finance committee, said the plan would "
+    "hire 120 new teachers. Critics said the budget is reckless. Is this the best use of public "
+    "money? Subscribe to our newsletter for daily updates. We have reached out to the mayor's "
+    "office and will update this story.\n\nUnemployment in the region fell to 4.2% in March, "
+    "the lowest rate since 2008. Residents should call their representatives today. "
+    "I feel so proud of our community."
+)
+HARBOUR = (
+    "Port officials said on Thursday that cargo volumes rose 12 percent to 3.4 million "
+    "containers in 2023.\r\nThe harbour, which opened in 1887, employs about 2,300 people. "
+    "Shipping minister Tom Reyes, a former dock worker, told reporters that the expansion "
+    "would cost £1.2bn. What a remarkable year it has been!"
+)
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return build_pipeline()
+
+
+def claims_by_text(pipeline: Pipeline, text: str, published: date) -> dict[str, dict]:
+    return {c.text: c.model_dump() for c in pipeline.run(text, published)}
+
+
+def test_council_article_yields_the_checkable_claims(pipeline: Pipeline) -> None:
+    claims = claims_by_text(pipeline, COUNCIL, date(2024, 4, 10))
+    budget = next(c for t, c in claims.items() if t.startswith("The city council approved"))
+    normalized = [s["normalized"] for s in budget["spans"] if s["kind"] != "entity"]
+    assert {"value": 45e6, "upper": None, "unit": "USD", "comparator": "="} in normalized
+    assert {"value": "2024-04-08", "granularity": "day"} in normalized
+    assert {"value": "2023", "granularity": "year"} in normalized
+    assert budget["checkworthiness"] >= 0.5 and "quantity" in budget["types"]
+    unemployment = next(c for t, c in claims.items() if t.startswith("Unemployment"))
+    assert "in March 2024" in unemployment["statement"]
+
+
+def test_council_article_drops_opinion_question_advice_and_boilerplate(
+    pipeline: Pipeline,
+) -> None:
+    claims = claims_by_text(pipeline, COUNCIL, date(2024, 4, 10))
+    worthy = [t for t, c in claims.items() if c["checkworthiness"] >= 0.5]
+    for not_a_claim in ("best use of public money", "newsletter", "reached out",
+                        "call their representatives", "proud", "reckless"):
+        assert not any(not_a_claim in t for t in worthy), not_a_claim
+
+
+def test_relative_clause_becomes_a_statement_about_its_subject(pipeline: Pipeline) -> None:
+    claims = claims_by_text(pipeline, HARBOUR, date(2024, 2, 1))
+    harbour = claims["The harbour, which opened in 1887"]
+    assert harbour["statement"] == "The harbour opened in 1887."
+    assert harbour["text"] == "The harbour, which opened in 1887"
+
+
+def test_reported_speech_is_an_attribution_with_its_speaker(pipeline: Pipeline) -> None:
+    claims = claims_by_text(pipeline, HARBOUR, date(2024, 2, 3))
+    cargo = next(c for t, c in claims.items() if t.startswith("cargo volumes rose"))
+    assert cargo["speaker"] == "Port officials" and "attribution" in cargo["types"]
+    values = sorted((s["normalized"]["value"], s["normalized"]["unit"])
+                    for s in cargo["spans"] if s["kind"] == "quantity")
+    assert values == [(12.0, "%"), (3.4e6, "containers")]
+    said = next(c for t, c in claims.items() if t.startswith("Port officials said"))
+    assert "on Thursday, February 1, 2024" in said["statement"]
+
+
+def test_money_in_pounds_with_bn_scale(pipeline: Pipeline) -> None:
+    claims = pipeline.run(HARBOUR, date(2024, 2, 1))
+    spans = [s for c in claims for s in c.spans if s.kind == "quantity" and "£" in s.text]
+    assert spans and spans[0].normalized == {"value": 1.2e9, "upper": None, "unit": "GBP",
+                                             "comparator": "="}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",  # empty article
+        "   \n\t  ",  # whitespace only
+        "???",  # punctuation only
+        "Subscribe to our newsletter.",  # boilerplate only
+    ],
+)
+def test_articles_without_claims_yield_none(pipeline: Pipeline, text: str) -> None:
+    assert pipeline.run(text, date(2024, 1, 1)) == []
+
+
+def test_same_input_gives_same_output(pipeline: Pipeline) -> None:
+    first = [c.model_dump() for c in pipeline.run(COUNCIL, date(2024, 4, 10))]
+    second = [c.model_dump() for c in pipeline.run(COUNCIL, date(2024, 4, 10))]
+    assert first == second
+
+
+def test_run_many_matches_one_at_a_time(pipeline: Pipeline) -> None:
+    items = [(COUNCIL, date(2024, 4, 10)), (HARBOUR, date(2024, 2, 1))]
+    assert pipeline.run_many(items) == [pipeline.run(t, d) for t, d in items]
+
+
+def test_huge_sentence_is_skipped_not_parsed_for_claims(pipeline: Pipeline) -> None:
+    endless = "Sales rose 5 percent " * 400 + "in 2023."
+    text = endless + " Exports fell 3 percent in 2022."
+    claims = pipeline.run(text, date(2024, 1, 1))
+    assert [c.text for c in claims] == ["Exports fell 3 percent in 2022"]
+
+
+_ANY_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=400
+)
+_WORDY = st.lists(
+    st.sampled_from(["Sales", "rose", "12", "percent", "to", "$3.4", "billion", "in", "April",
+                     "2020", ".", ",", "\r\n", "\t", "😀", "e\u0301", "Krishna", "said",
+                     "who", "more than", "x" * 300, "“quoted words here”", "last year"]),
+    max_size=60,
+).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(_ANY_TEXT, _WORDY))
+def test_offsets_point_at_their_text_on_any_input(pipeline: Pipeline, text: str) -> None:
+    claims = pipeline.run(text, date(2021, 6, 1))
+    check_offsets(text, claims)
+    for claim in claims:
+        assert text[claim.start : claim.end] == claim.text
+        assert 0.0 <= claim.checkworthiness <= 1.0
