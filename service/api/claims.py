@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, get_args
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Query
+from pydantic import BeforeValidator
 
 from schemas.claims import ClaimOut, ClaimType, ReviewState
 from schemas.pages import Page
@@ -14,13 +15,22 @@ from service.persistence import claims
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 
 
+def _blank_is_none(value: Any) -> Any:
+    """``?type=`` from a form or a tool that fills every parameter means no filter."""
+    return None if value == "" else value
+
+
+Blank = BeforeValidator(_blank_is_none)
+
+
 @router.get("", response_model=Page[ClaimOut])
 def read_claims(
     session: SessionDep, org: OrgDep,
-    state: ReviewState | None = None,
-    min_checkworthiness: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
-    type: Annotated[ClaimType | None, Query(description=", ".join(get_args(ClaimType)))] = None,
-    cursor: str | None = None,
+    state: Annotated[ReviewState | None, Blank] = None,
+    min_checkworthiness: Annotated[float | None, Query(ge=0.0, le=1.0), Blank] = None,
+    type: Annotated[ClaimType | None, Query(description=", ".join(get_args(ClaimType))),
+                    Blank] = None,
+    cursor: Annotated[str | None, Blank] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ClaimOut]:
     """Claims, most check-worthy first, filtered by review state, score and type."""

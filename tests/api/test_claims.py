@@ -98,3 +98,10 @@ def test_claims_of_another_organisation_are_not_visible(client: TestClient, sess
     store_claims(session, other, [make_claim_record("Zeta grew.", 0, score=0.8, types=["other"])])
     assert client.get("/v1/claims").json()["items"] == []
     assert client.get(f"/v1/articles/{other.id}").status_code == 404
+
+
+def test_read_claims_treats_empty_filters_as_absent(client: TestClient, session) -> None:
+    seed(session)
+    response = client.get("/v1/claims?state=queued&min_checkworthiness=&type=")
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 5

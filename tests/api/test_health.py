@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from rq import Queue
 
 from service.app import create_app
 from tests.support.servers import free_port
@@ -31,3 +32,17 @@ def test_openapi_and_docs_are_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/v1/articles" in spec["paths"] and "/v1/claims/{claim_id}" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_database_down_gives_503_problem_and_queues_nothing(settings, redis) -> None:
+    down = settings.model_copy(
+        update={"database_url": f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none"}
+    )
+    with TestClient(create_app(down, migrate=False)) as client:
+        response = client.post("/v1/articles", json={"text": "Exports fell 4 percent."})
+        ready = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "https://claimdesk.dev/problems/database-unavailable"
+    assert Queue("claimdesk", connection=redis).count == 0
+    assert ready.status_code == 503 and ready.json()["checks"]["redis"] == "ok"
