@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from service.api import articles, claims, health
+from service.api import articles, claims, health, sources
 from service.config import Settings
 from service.dispatch import Sweeper
 from service.errors import register_problem_handlers
@@ -55,6 +55,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.settings = settings
     register_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, articles, claims):
+    for module in (health, articles, claims, sources):
         app.include_router(module.router)
     return app

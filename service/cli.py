@@ -1,4 +1,4 @@
-"""The ``claimdesk`` command: serve, worker, migrate, extract, eval."""
+"""The ``claimdesk`` command: serve, worker, migrate, extract, eval, sources import."""
 
 from __future__ import annotations
 
@@ -84,6 +84,12 @@ def eval_command(args: argparse.Namespace) -> int:
     return run_eval(args.task, args.dataset)
 
 
+def sources_import_command(args: argparse.Namespace) -> int:
+    from service.sources_import import run_import_command
+
+    return run_import_command(args.file, fmt=args.format, maps=args.map, org_id=args.org)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimdesk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("task", choices=["checkworthiness", "matching", "assessment"])
     evaluate.add_argument("--dataset", required=True)
     evaluate.set_defaults(func=eval_command)
+    sources = commands.add_parser("sources", help="manage evidence sources")
+    source_commands = sources.add_subparsers(dest="sources_command", required=True)
+    importer = source_commands.add_parser(
+        "import", help="import fact checks and documents (JSONL, CSV, ClaimReview JSON-LD)")
+    importer.add_argument("file")
+    importer.add_argument("--format", choices=["jsonl", "csv", "claimreview"],
+                          help="default: from the extension (.jsonl, .csv, .json/.jsonld)")
+    importer.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                          help="read FIELD from COLUMN (repeatable), e.g. claim_reviewed=claim")
+    importer.add_argument("--org", help="organisation id (default: the default organisation)")
+    importer.set_defaults(func=sources_import_command)
     return parser
 
 

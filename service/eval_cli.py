@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def run_eval(task: str, dataset: str) -> int:
@@ -28,6 +30,7 @@ def _checkworthiness(path: Path) -> int:
     from workers.pipeline.checkworthiness import load_scorer
     from workers.pipeline.pipeline import load_nlp
 
+    evaluate: Callable[..., dict[str, Any]]
     if is_checkthat_dir(path):
         evaluate = evaluate_checkthat
     elif is_clef2019_dir(path):

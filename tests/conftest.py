@@ -15,7 +15,7 @@ from service.app import create_app
 from service.config import Settings
 from service.persistence.db import make_engine, make_session_factory
 from service.persistence.migrate import upgrade_database
-from service.persistence.models import Article, Claim, Organisation
+from service.persistence.models import Article, Claim, Organisation, Passage, Source
 from tests.support.servers import throwaway_database, throwaway_redis
 
 
@@ -59,6 +59,8 @@ def session_factory(settings: Settings, redis: redis_lib.Redis) -> Iterator[obje
     factory = make_session_factory(engine)
     with factory() as session, session.begin():
         session.execute(delete(Claim))
+        session.execute(delete(Passage))
+        session.execute(delete(Source))
         session.execute(delete(Article))
         session.execute(delete(Organisation).where(Organisation.id != "org_default"))
     yield factory

@@ -97,3 +97,58 @@ class Claim(Base):
     def types(self) -> list[str]:
         """Types are stored as ``,quantity,temporal,`` so a LIKE filter works everywhere."""
         return [t for t in self.types_text.split(",") if t]
+
+
+class Source(Base):
+    """Evidence: a ``fact_check`` (a reviewed claim and its rating) or a ``document``.
+
+    A fact check is indexed by ``claim_reviewed`` (its one passage) with ``title`` as a second,
+    lighter field; a document by its ``text``, cut into passages. ``url`` is unique within an
+    organisation (imports upsert on it); sources without a URL are always new rows.
+    """
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        Index("ix_sources_org_url", "org_id", "url", unique=True),
+        Index("ix_sources_org_kind", "org_id", "kind"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column()
+    text: Mapped[str | None] = mapped_column(Text)
+    claim_reviewed: Mapped[str | None] = mapped_column(Text)
+    claimant: Mapped[str | None] = mapped_column(Text)
+    rating_text: Mapped[str | None] = mapped_column(Text)
+    rating_value: Mapped[float | None] = mapped_column(Float)
+    best_rating: Mapped[float | None] = mapped_column(Float)
+    worst_rating: Mapped[float | None] = mapped_column(Float)
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Passage(Base):
+    """A few sentences of a source: ``source.text[start_offset:end_offset] == text``.
+
+    For a fact check the offsets are into ``claim_reviewed``. ``id`` is the full-text rowid
+    (SQLite FTS5 table ``passages_fts``; PostgreSQL generated column ``tsv``, made by the
+    migration and not mapped here). ``spans`` caches the linker's parsed quantities and dates.
+    """
+
+    __tablename__ = "passages"
+    __table_args__ = (Index("ix_passages_source", "source_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    heading: Mapped[str | None] = mapped_column(Text)
+    spans: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)

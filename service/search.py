@@ -1,0 +1,289 @@
+"""Full-text search of source passages: SQLite FTS5 (bm25) or PostgreSQL tsvector (ts_rank_cd).
+
+Queries are OR-of-terms: a claim's statement rarely shares every word with its evidence.
+The terms come from ``query_terms`` (lower-cased words and numbers, stop words dropped, at
+most ``max_terms``), and the match expression is built from them, never from the raw text,
+so quotes, operators and punctuation in a query cannot break the SQL. What is indexed: a
+document's passages (``text``), a fact check's ``claim_reviewed`` with its ``title`` as a
+second, lighter field (``heading``).
+
+Ranking: SQLite ranks every match by bm25. PostgreSQL's ts_rank_cd has no notion of rare
+words and costs a detoast per row, so on large tables it ranks only the rows the query's
+rarest terms pick (``candidate_query``), topped up from the other matches when fewer than
+``limit`` come back; scores always use every term.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from service.persistence.models import Passage, Source
+from service.persistence.sources import as_utc
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing don down during each
+    few for from further had has have having he her here hers herself him himself his how i if
+    in into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up upon
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves said says say according""".split()
+)
+_FTS_WEIGHTS = (1.0, 0.5)  # bm25 weights of the ``text`` and ``heading`` columns
+_FTS_TABLE = table("passages_fts", column("rowid"))
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    """One matching passage with what the linker needs of its source."""
+
+    passage_id: int
+    source_id: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    lexical_score: float
+    title: str | None
+    url: str | None
+    publisher: str | None
+    published_at: datetime | None
+    rating_text: str | None
+    rating_value: float | None
+    best_rating: float | None
+    worst_rating: float | None
+    claimant: str | None
+    spans: list[dict[str, Any]] | None
+
+
+def query_terms(text: str, *, max_terms: int = 32) -> list[str]:
+    """The distinct lower-cased words and numbers of ``text`` that a search uses, in order."""
+    terms: list[str] = []
+    for match in _TOKEN.finditer(text.lower()):
+        term = match.group()
+        if term in STOP_WORDS or (len(term) == 1 and not term.isdigit()) or term in terms:
+            continue
+        terms.append(term)
+        if len(terms) == max_terms:
+            break
+    return terms
+
+
+def search_passages(session: Session, *, org_id: str, query: str, kind: str | None = None,
+                    limit: int = 50) -> list[PassageHit]:
+    """The organisation's passages best matching any term of ``query``, best first."""
+    terms = query_terms(query)
+    if not terms or limit <= 0:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return _run(session, _sqlite_statement(terms), org_id=org_id, kind=kind, limit=limit)
+    if dialect == "postgresql":
+        return _postgres_search(session, terms, org_id=org_id, kind=kind, limit=limit)
+    raise NotImplementedError(f"no full-text search for {dialect}")
+
+
+def _postgres_search(session: Session, terms: list[str], *, org_id: str, kind: str | None,
+                     limit: int) -> list[PassageHit]:
+    """Rank the rows the rarest terms pick; too few, and add up to a budget of the others."""
+    match = candidate_query(session, terms)
+    hits = _run(session, _postgres_statement(terms, match), org_id=org_id, kind=kind,
+                limit=limit)
+    if len(hits) < limit and match != tsquery_text(terms):
+        wider = _postgres_statement(terms, tsquery_text(terms))
+        picked = (wider.with_only_columns(Passage.id).where(Passage.org_id == org_id)
+                  .limit(PG_CANDIDATE_BUDGET))
+        if kind is not None:
+            picked = picked.where(Source.kind == kind)
+        more = _run(session, wider.where(Passage.id.in_(picked.scalar_subquery())),
+                    org_id=org_id, kind=kind, limit=limit)
+        seen = {hit.passage_id for hit in hits}
+        hits = [*hits, *(hit for hit in more if hit.passage_id not in seen)]
+        hits.sort(key=lambda hit: hit.lexical_score, reverse=True)
+    return hits[:limit]
+
+
+def _run(session: Session, statement: Select[Any], *, org_id: str, kind: str | None,
+         limit: int) -> list[PassageHit]:
+    statement = statement.where(Passage.org_id == org_id)
+    if kind is not None:
+        statement = statement.where(Source.kind == kind)
+    rows = session.execute(statement.order_by(literal_column("score").desc()).limit(limit))
+    return [_hit(row) for row in rows]
+
+
+def cache_passage_spans(session: Session, *, org_id: str,
+                        spans_by_passage: dict[int, list[dict[str, Any]]]) -> None:
+    """Store parsed spans on the organisation's passages; the caller commits."""
+    if not spans_by_passage:
+        return
+    table = cast(Table, Passage.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("passage_id"), table.c.org_id == org_id)
+        .values(spans=bindparam("new_spans"))
+    )
+    session.execute(statement, [{"passage_id": pid, "new_spans": spans}
+                                for pid, spans in spans_by_passage.items()])
+
+
+def make_snippet(text: str, terms: list[str], *, width: int = 300) -> str:
+    """``text``, or a window of about ``width`` characters around its first matching term."""
+    if len(text) <= width:
+        return text
+    lowered = text.lower()
+    found = [m.start() for term in terms
+             if (m := re.search(r"\b" + re.escape(term[:5]), lowered)) is not None]
+    first = min(found, default=0)
+    start = max(0, first - width // 3)
+    if start > 0:
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start + width // 2, end)
+        end = space if space != -1 else end
+    prefix = "\u2026" if start > 0 else ""
+    suffix = "\u2026" if end < len(text) else ""
+    return prefix + text[start:end].strip() + suffix
+
+
+def fts5_match(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: each term as a quoted string, joined by OR."""
+    return " OR ".join(f'"{term}"' for term in terms)
+
+
+def tsquery_text(terms: list[str]) -> str:
+    """A ``to_tsquery`` input: the terms joined by ``|`` (terms hold no operator characters)."""
+    return " | ".join(terms)
+
+
+def _columns(score: ColumnElement[float]) -> Select[Any]:
+    return select(
+        Passage.id, Passage.source_id, Source.kind, Passage.text, Passage.start_offset,
+        Passage.end_offset, score.label("score"), Source.title, Source.url, Source.publisher,
+        Source.published_at, Source.rating_text, Source.rating_value, Source.best_rating,
+        Source.worst_rating, Source.claimant, Passage.spans,
+    )
+
+
+def _sqlite_statement(terms: list[str]) -> Select[Any]:
+    fts: ColumnElement[Any] = literal_column("passages_fts")
+    score = -func.bm25(fts, *_FTS_WEIGHTS)
+    return (
+        _columns(score)
+        .select_from(_FTS_TABLE)
+        .join(Passage, Passage.id == _FTS_TABLE.c.rowid)
+        .join(Source, Source.id == Passage.source_id)
+        .where(text("passages_fts MATCH :fts_match").bindparams(fts_match=fts5_match(terms)))
+    )
+
+
+def _postgres_statement(terms: list[str], match: str) -> Select[Any]:
+    ranked = func.to_tsquery(literal_column("'english'::regconfig"),
+                             bindparam("rank_query", tsquery_text(terms)))
+    wanted = func.to_tsquery(literal_column("'english'::regconfig"),
+                             bindparam("match_query", match))
+    vector: ColumnElement[Any] = literal_column("passages.tsv")
+    return (
+        _columns(func.ts_rank_cd(vector, ranked))
+        .select_from(Passage)
+        .join(Source, Source.id == Passage.source_id)
+        .where(vector.op("@@")(wanted))
+    )
+
+
+def candidate_query(session: Session, terms: list[str]) -> str:
+    """The ``to_tsquery`` text that picks the rows PostgreSQL ranks.
+
+    ts_rank_cd is computed for every matching row, and common words match much of a large
+    corpus; so rows are picked by the rarest terms whose estimated matches fit
+    ``PG_CANDIDATE_BUDGET`` (OR), or, when even the rarest is common, by the rarest few
+    together (AND), and ranked by all the terms. Frequencies come from the planner's
+    statistics of ``passages.tsv`` (ANALYZE); without them every term is used.
+    """
+    stats = _lexeme_stats(session)
+    if stats is None or stats.rows <= PG_CANDIDATE_BUDGET:
+        return tsquery_text(terms)
+    share = dict.fromkeys(terms, stats.floor / 2)
+    for term, lexeme in session.execute(_LEXEMES, {"terms": terms}).all():
+        share[term] = max(share[term], stats.shares.get(lexeme, stats.floor / 2))
+    ordered = sorted(terms, key=share.__getitem__)
+    budget = PG_CANDIDATE_BUDGET / stats.rows
+    chosen, estimate = [ordered[0]], share[ordered[0]]
+    together = estimate > budget
+    for term in ordered[1:]:
+        if together and estimate > budget:
+            chosen, estimate = [*chosen, term], estimate * share[term]
+        elif not together and estimate + share[term] <= budget:
+            chosen, estimate = [*chosen, term], estimate + share[term]
+    return (" & " if together else " | ").join(chosen)
+
+
+@dataclass(frozen=True)
+class _LexemeStats:
+    rows: float
+    floor: float  # lexemes missing from ``shares`` are in fewer rows than this share
+    shares: dict[str, float]
+
+
+def _lexeme_stats(session: Session) -> _LexemeStats | None:
+    key = str(session.get_bind().engine.url)
+    cached = _STATS_CACHE.get(key)
+    if cached is not None and time.monotonic() - cached[0] < _STATS_TTL_SECONDS:
+        return cached[1]
+    row = session.execute(_STATS).first()
+    stats = None
+    if row is not None and row.elems and row.freqs and row.rows > 0:
+        shares = dict(zip(row.elems, map(float, row.freqs), strict=False))
+        stats = _LexemeStats(rows=float(row.rows), floor=min(shares.values()), shares=shares)
+    _STATS_CACHE[key] = (time.monotonic(), stats)
+    return stats
+
+
+PG_CANDIDATE_BUDGET = 1500  # estimated rows whose rank PostgreSQL computes per search
+_STATS_TTL_SECONDS = 300.0
+_STATS_CACHE: dict[str, tuple[float, _LexemeStats | None]] = {}
+_STATS = text(
+    "SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, "
+    "c.reltuples AS rows FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = "
+    "current_schema() AND s.tablename = 'passages' AND s.attname = 'tsv' "
+    "WHERE c.oid = 'passages'::regclass"
+)
+_LEXEMES = text(
+    "SELECT t.term, lexeme FROM unnest(CAST(:terms AS text[])) AS t(term), "
+    "unnest(tsvector_to_array(to_tsvector('english'::regconfig, t.term))) AS lexeme"
+)
+
+
+def _hit(row: Any) -> PassageHit:
+    return PassageHit(
+        passage_id=row.id, source_id=row.source_id, kind=row.kind, text=row.text,
+        start=row.start_offset, end=row.end_offset, lexical_score=float(row.score),
+        title=row.title, url=row.url, publisher=row.publisher,
+        published_at=as_utc(row.published_at),
+        rating_text=row.rating_text, rating_value=row.rating_value,
+        best_rating=row.best_rating, worst_rating=row.worst_rating, claimant=row.claimant,
+        spans=row.spans,
+    )
