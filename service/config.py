@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     default_org_id: str = "org_default"
     workers: int = 1
     max_sentence_chars: int = 5_000
+    batch_size: int = 8
+    evidence_top_k: int = 5
+    evidence_candidates: int = 50
+    semantic_rerank: bool = False
 
     @field_validator("database_url")
     @classmethod

@@ -36,7 +36,9 @@ def sweep_once(factory: sessionmaker[Session], queue: Queue, *, grace: timedelta
     """Enqueue queued articles whose enqueue failed or whose job Redis no longer holds."""
     sent = 0
     with factory() as session:
-        candidates = articles.find_articles_to_enqueue(session, now=utcnow(), grace=grace)
+        candidates = articles.find_articles_to_enqueue(
+            session, now=utcnow(), grace=grace, stale_after=timedelta(seconds=2 * job_timeout)
+        )
         for org_id, article_id, enqueued_at in candidates:
             try:
                 if enqueued_at is not None and job_is_pending(queue, article_id):

@@ -13,6 +13,7 @@ from service.config import Settings
 
 PROCESS_ARTICLE = "workers.jobs.process_article"
 PROCESS_ARTICLE_FAILED = "workers.jobs.on_process_article_failure"
+LINK_ARTICLE = "workers.jobs.link_article"
 RETRY_INTERVALS = [10, 60, 300]
 
 
@@ -44,9 +45,31 @@ def enqueue_process_article(queue: Queue, *, org_id: str, article_id: str,
     )
 
 
+def link_article_job_id(article_id: str) -> str:
+    return f"link-article-{article_id}"
+
+
+def enqueue_link_article(queue: Queue, *, org_id: str, article_id: str,
+                         job_timeout: int = 600) -> Job:
+    """Queue evidence linking of an article's stored claims, with the same retry policy."""
+    return queue.enqueue(
+        LINK_ARTICLE,
+        kwargs={"article_id": article_id, "org_id": org_id},
+        job_id=link_article_job_id(article_id),
+        retry=Retry(max=3, interval=RETRY_INTERVALS),
+        job_timeout=job_timeout,
+        failure_ttl=7 * 24 * 3600,
+        result_ttl=3600,
+        on_failure=Callback(PROCESS_ARTICLE_FAILED),
+    )
+
+
 def job_is_pending(queue: Queue, article_id: str) -> bool:
-    """True when Redis still holds the article's job (queued, scheduled, running)."""
-    job = queue.fetch_job(process_article_job_id(article_id))
-    if job is None:
-        return False
-    return job.get_status(refresh=True) not in ("finished", "failed", "canceled", "stopped")
+    """True when Redis still holds one of the article's jobs (queued, scheduled, running)."""
+    for job_id in (process_article_job_id(article_id), link_article_job_id(article_id)):
+        job = queue.fetch_job(job_id)
+        if job is not None and job.get_status(refresh=True) not in (
+            "finished", "failed", "canceled", "stopped"
+        ):
+            return True
+    return False

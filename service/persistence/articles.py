@@ -82,20 +82,71 @@ def set_state(session: Session, *, org_id: str, article_id: str, state: str,
 
 
 def find_articles_to_enqueue(session: Session, *, now: datetime, grace: timedelta,
+                             stale_after: timedelta = timedelta(hours=1),
                              limit: int = 100) -> list[tuple[str, str, datetime | None]]:
-    """Operator-wide: queued articles never enqueued, or enqueued before ``now - grace``.
+    """Operator-wide: queued articles never enqueued or enqueued before ``now - grace``, and
+    articles left ``processing`` longer than ``stale_after`` (a worker died holding them).
 
-    Returns ``(org_id, article_id, enqueued_at)``; the sweeper checks Redis for the latter.
+    Returns ``(org_id, article_id, enqueued_at)``; the sweeper checks Redis for the job.
     """
     cutoff = now - grace
     query = (
         select(Article.org_id, Article.id, Article.enqueued_at)
         .where(
-            Article.state == "queued",
-            or_(and_(Article.enqueued_at.is_(None), Article.received_at <= cutoff),
-                Article.enqueued_at <= cutoff),
+            or_(
+                and_(Article.state == "queued",
+                     or_(and_(Article.enqueued_at.is_(None), Article.received_at <= cutoff),
+                         Article.enqueued_at <= cutoff)),
+                and_(Article.state == "processing", Article.updated_at <= now - stale_after),
+            ),
         )
         .order_by(Article.received_at)
         .limit(limit)
     )
     return [(r.org_id, r.id, r.enqueued_at) for r in session.execute(query)]
+
+
+def claim_batch(session: Session, *, org_id: str, article_id: str, claimant: str, limit: int,
+                stale_after: timedelta) -> list[Article]:
+    """Take an article, and up to ``limit - 1`` more queued ones of its organisation, for one job.
+
+    Returns ``[]`` when the article is done, failed, or being processed by another job whose
+    claim is fresher than ``stale_after``. Claimed articles are ``processing`` with
+    ``claimed_by = claimant``; rows other workers hold are skipped (PostgreSQL SKIP LOCKED).
+    """
+    own = get_article(session, org_id=org_id, article_id=article_id, for_update=True)
+    if own.state in ("processed", "failed") or _held_elsewhere(
+        session, own, claimant=claimant, stale_after=stale_after
+    ):
+        return []
+    others = session.scalars(
+        select(Article)
+        .where(Article.org_id == org_id, Article.state == "queued", Article.id != article_id,
+               Article.enqueued_at.is_not(None))
+        .order_by(Article.received_at)
+        .limit(max(0, limit - 1))
+        .with_for_update(skip_locked=True)
+    ).all()
+    rows = [own, *others]
+    for row in rows:
+        row.state, row.claimed_by = "processing", claimant
+    return rows
+
+
+def _held_elsewhere(session: Session, row: Article, *, claimant: str,
+                    stale_after: timedelta) -> bool:
+    if row.state != "processing" or row.claimed_by in (None, claimant):
+        return False
+    fresh = select(Article.id).where(Article.id == row.id,
+                                     Article.updated_at > utcnow() - stale_after)
+    return session.scalar(fresh) is not None
+
+
+def release_claims(session: Session, *, org_id: str, article_ids: list[str],
+                   claimant: str) -> None:
+    """Give articles a failed batch had taken back to the queue's sweeper."""
+    for row in session.scalars(select(Article).where(
+        Article.org_id == org_id, Article.id.in_(article_ids), Article.claimed_by == claimant,
+        Article.state == "processing",
+    )):
+        row.state, row.claimed_by = "queued", None

