@@ -81,7 +81,8 @@ def extract_command(args: argparse.Namespace) -> int:
 def eval_command(args: argparse.Namespace) -> int:
     from service.eval_cli import run_eval
 
-    return run_eval(args.task, args.dataset)
+    return run_eval(args.task, args.dataset, database_url=args.database_url,
+                    semantic=args.semantic)
 
 
 def sources_import_command(args: argparse.Namespace) -> int:
@@ -112,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="measure accuracy on a dataset")
     evaluate.add_argument("task", choices=["checkworthiness", "matching", "assessment"])
     evaluate.add_argument("--dataset", required=True)
+    evaluate.add_argument("--database-url", help="store for matching/assessment (default: a "
+                          "scratch SQLite file; a PostgreSQL URL measures tsvector search)")
+    evaluate.add_argument("--semantic", action="store_true",
+                          help="re-rank evidence with the claimdesk[semantic] extra")
     evaluate.set_defaults(func=eval_command)
     sources = commands.add_parser("sources", help="manage evidence sources")
     source_commands = sources.add_subparsers(dest="sources_command", required=True)

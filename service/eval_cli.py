@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 
-def run_eval(task: str, dataset: str) -> int:
+def run_eval(task: str, dataset: str, *, database_url: str | None = None,
+             semantic: bool = False) -> int:
     """Pick the evaluation by task and by the dataset folder's files; print the report."""
     path = Path(dataset)
     if not path.is_dir():
@@ -16,8 +17,38 @@ def run_eval(task: str, dataset: str) -> int:
         return 2
     if task == "checkworthiness":
         return _checkworthiness(path)
-    sys.stderr.write(f"claimdesk eval: no evaluation for {task!r} yet\n")
-    return 2
+    return _evidence(task, path, database_url=database_url, semantic=semantic)
+
+
+def _evidence(task: str, path: Path, *, database_url: str | None, semantic: bool) -> int:
+    """Matching or assessment, against a scratch SQLite store unless a database URL is given."""
+    import tempfile
+
+    from service.config import Settings
+    from service.persistence.db import make_engine, make_session_factory
+    from service.persistence.migrate import upgrade_database
+    from workers.evaluation.assessment import evaluate_assessment, format_assessment_report
+    from workers.evaluation.matching import evaluate_matching, format_matching_report
+    from workers.evidence import Linker, LinkerConfig
+    from workers.pipeline.pipeline import load_nlp
+
+    with tempfile.TemporaryDirectory(prefix="claimdesk-eval-") as scratch:
+        settings = Settings(data_dir=Path(scratch), database_url=database_url)
+        upgrade_database(settings)
+        engine = make_engine(settings.resolved_database_url())
+        factory = make_session_factory(engine)
+        linker = Linker(load_nlp(settings.spacy_model), LinkerConfig(semantic=semantic))
+        if task == "matching":
+            result = evaluate_matching(path, session_factory=factory,
+                                       org_id=settings.default_org_id, linker=linker)
+            report = format_matching_report(result)
+        else:
+            result = evaluate_assessment(path, session_factory=factory,
+                                         org_id=settings.default_org_id, linker=linker)
+            report = format_assessment_report(result)
+        engine.dispose()
+    sys.stdout.write(report + "\n")
+    return 0
 
 
 def _checkworthiness(path: Path) -> int:
