@@ -30,19 +30,26 @@ def process_article_job_id(article_id: str) -> str:
     return f"process-article-{article_id}"
 
 
-def enqueue_process_article(queue: Queue, *, org_id: str, article_id: str,
-                            job_timeout: int = 600) -> Job:
-    """Queue extraction of one article: 3 tries with backoff, a stable job id."""
+def _enqueue_article_job(queue: Queue, func: str, job_id: str, *, org_id: str,
+                         article_id: str, job_timeout: int) -> Job:
+    """The policy every article job shares: 3 tries with backoff, a stable id, a callback."""
     return queue.enqueue(
-        PROCESS_ARTICLE,
+        func,
         kwargs={"article_id": article_id, "org_id": org_id},
-        job_id=process_article_job_id(article_id),
+        job_id=job_id,
         retry=Retry(max=3, interval=RETRY_INTERVALS),
         job_timeout=job_timeout,
         failure_ttl=7 * 24 * 3600,
         result_ttl=3600,
         on_failure=Callback(PROCESS_ARTICLE_FAILED),
     )
+
+
+def enqueue_process_article(queue: Queue, *, org_id: str, article_id: str,
+                            job_timeout: int = 600) -> Job:
+    """Queue claim extraction of one article."""
+    return _enqueue_article_job(queue, PROCESS_ARTICLE, process_article_job_id(article_id),
+                                org_id=org_id, article_id=article_id, job_timeout=job_timeout)
 
 
 def link_article_job_id(article_id: str) -> str:
@@ -51,17 +58,9 @@ def link_article_job_id(article_id: str) -> str:
 
 def enqueue_link_article(queue: Queue, *, org_id: str, article_id: str,
                          job_timeout: int = 600) -> Job:
-    """Queue evidence linking of an article's stored claims, with the same retry policy."""
-    return queue.enqueue(
-        LINK_ARTICLE,
-        kwargs={"article_id": article_id, "org_id": org_id},
-        job_id=link_article_job_id(article_id),
-        retry=Retry(max=3, interval=RETRY_INTERVALS),
-        job_timeout=job_timeout,
-        failure_ttl=7 * 24 * 3600,
-        result_ttl=3600,
-        on_failure=Callback(PROCESS_ARTICLE_FAILED),
-    )
+    """Queue evidence linking of an article's stored claims."""
+    return _enqueue_article_job(queue, LINK_ARTICLE, link_article_job_id(article_id),
+                                org_id=org_id, article_id=article_id, job_timeout=job_timeout)
 
 
 def job_is_pending(queue: Queue, article_id: str) -> bool:
