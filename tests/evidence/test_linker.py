@@ -126,3 +126,14 @@ def test_semantic_reranking_prefers_the_paraphrase(nlp):
     ranked = linker.rank(claim(nlp), hits)
     assert ranked[0].hit.passage_id == 31
     assert ranked[0].features.semantic is not None
+
+
+def test_a_reused_passage_id_is_parsed_afresh(nlp):
+    # SQLite hands the id of a deleted passage to the next one stored
+    linker = Linker(nlp, LinkerConfig(top_k=1))
+    old = "The report found Clearview AI had a database of 3.2 billion images."
+    new = "The report found Clearview AI had a database of 2 billion images."
+    first = linker.link(claim(nlp), search=Index([hit(7, old, score=9.0)]), anchor=ANCHOR)
+    second = linker.link(claim(nlp), search=Index([hit(7, new, score=9.0)]), anchor=ANCHOR)
+    assert first[1].auto == "supported"
+    assert second[1].auto == "contradicted"

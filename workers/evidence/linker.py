@@ -57,7 +57,8 @@ class Linker:
     def __init__(self, nlp: Any, config: LinkerConfig) -> None:
         self.nlp = nlp
         self.config = config
-        self._spans: dict[int, list[dict[str, Any]]] = {}
+        # Keyed by passage id AND text: SQLite reuses the ids of deleted passages.
+        self._spans: dict[tuple[int, str], list[dict[str, Any]]] = {}
         self.semantic = SemanticScorer(config.semantic_model) if config.semantic else None
 
     def query(self, claim: ClaimRecord) -> str:
@@ -85,22 +86,22 @@ class Linker:
         fallback = anchor or date.today()
         todo: dict[int, PassageLike] = {}
         for hit in hits:
-            if hit.passage_id in self._spans:
+            if _key(hit) in self._spans:
                 continue
             if hit.spans is not None:
-                self._remember(hit.passage_id, list(hit.spans))
+                self._remember(hit, list(hit.spans))
             else:
                 todo.setdefault(hit.passage_id, hit)
         pending = list(todo.values())
         docs = self.nlp.pipe((h.text for h in pending), batch_size=self.config.batch_size)
         for hit, doc in zip(pending, docs, strict=True):
-            self._remember(hit.passage_id, parse_spans(doc, passage_anchor(hit, fallback)))
-        return {hit.passage_id: self._spans[hit.passage_id] for hit in hits}
+            self._remember(hit, parse_spans(doc, passage_anchor(hit, fallback)))
+        return {hit.passage_id: self._spans[_key(hit)] for hit in hits}
 
-    def _remember(self, passage_id: int, spans: list[dict[str, Any]]) -> None:
+    def _remember(self, hit: PassageLike, spans: list[dict[str, Any]]) -> None:
         if len(self._spans) >= SPAN_CACHE_SIZE:
             self._spans.clear()
-        self._spans[passage_id] = spans
+        self._spans[_key(hit)] = spans
 
     def rank(self, claim: ClaimRecord, hits: Sequence[PassageLike]) -> list[RankedHit]:
         """All hits re-ranked, best first (ties keep the search order)."""
@@ -138,7 +139,7 @@ class Linker:
         hit = item.hit
         published = published_iso(hit)
         label = source_label(hit.title, hit.publisher, published)
-        stance = _passage_stance(facts, hit, self._spans[hit.passage_id], item, label)
+        stance = _passage_stance(facts, hit, self._spans[_key(hit)], item, label)
         evidence = Evidence(
             source_id=hit.source_id,
             kind="fact_check" if hit.kind == "fact_check" else "document",
@@ -152,6 +153,10 @@ class Linker:
             reason=stance.reason,
         )
         return evidence, stance.basis
+
+
+def _key(hit: PassageLike) -> tuple[int, str]:
+    return (hit.passage_id, hit.text)
 
 
 def _passage_stance(facts: ClaimFacts, hit: Any, spans: list[dict[str, Any]],
