@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from workers.pipeline.numwords import (
+from workers.pipeline.numtables import (
     CHANGE_VERBS,
     COMPARATORS,
     CURRENCY_SYMBOLS,
@@ -31,6 +31,8 @@ from workers.pipeline.numwords import (
     SMALL,
     TENS,
     TIME_WORDS,
+)
+from workers.pipeline.numwords import (
     Candidate,
     currency_word_at,
     is_id_like,

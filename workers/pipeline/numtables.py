@@ -1,0 +1,90 @@
+"""Word tables and patterns for reading amounts (numbers, scales, currencies, comparators)."""
+
+from __future__ import annotations
+
+import re
+
+SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+MULTIPLIERS = {"hundred": 100.0, "dozen": 12.0}
+SCALES = {
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "k": 1e3, "mn": 1e6, "mln": 1e6, "bn": 1e9, "bln": 1e9, "tn": 1e12,
+    "lakh": 1e5, "crore": 1e7,
+}  # fmt: skip
+# Single letters are scales after a currency ("$5m") or glued before a plural ("5m users");
+# elsewhere "5m" may be metres.
+CURRENCY_SCALES = {"m": 1e6, "b": 1e9, "t": 1e12}
+WORD_SCALES = frozenset({"thousand", "million", "billion", "trillion", "lakh", "crore"})
+FRACTIONS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+    "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
+}  # fmt: skip
+CURRENCY_SYMBOLS = {
+    "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
+    "rs": "INR", "rs.": "INR", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD",
+    "₩": "KRW", "₽": "RUB", "₺": "TRY", "₦": "NGN", "r$": "BRL",
+}  # fmt: skip
+ISO_CODES = frozenset(
+    "USD EUR GBP JPY INR CNY CAD AUD CHF SGD HKD KRW BRL MXN ZAR RUB SEK NOK DKK NZD "
+    "TRY NGN KES PLN".split()
+)
+CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR",
+    "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "yen": "JPY",
+    "rupee": "INR", "rupees": "INR", "yuan": "CNY", "renminbi": "CNY",
+}  # fmt: skip
+DOLLAR_COUNTRIES = {
+    "us": "USD", "u.s.": "USD", "american": "USD", "canadian": "CAD",
+    "australian": "AUD", "singapore": "SGD",
+}  # fmt: skip
+PERCENT_WORDS = frozenset({"%", "percent", "pct", "pc"})
+POINT_WORDS = frozenset({"pp", "ppt", "ppts"})
+TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "o'clock", "gmt", "utc", "bst", "est"})
+TIME_NOUNS = frozenset(
+    "second minute hour day week month year decade century millennium time season".split()
+)
+HYPHENS = frozenset({"-", "–", "—"})
+CHANGE_VERBS = frozenset(
+    "rise fall increase decrease grow drop decline climb jump soar surge plunge plummet "
+    "slump shrink double triple halve cut reduce raise lower boost go move change swell "
+    "tumble slide dip edge expand sink rocket spike slip ease widen narrow shift".split()
+)
+# Comparator phrases by first word: (following words, comparator), longest first.
+_COMPARATOR_TABLE = {
+    ">": ["more than", "greater than", "higher than", "over", "above", "in excess of",
+          "upwards of", "just over", "well over", "well above", "just above"],
+    ">=": ["at least", "no fewer than", "no less than", "not less than", "a minimum of"],
+    "<": ["fewer than", "less than", "under", "below", "nearly", "almost", "just under",
+          "just below", "well under", "well below", "lower than"],
+    "<=": ["no more than", "not more than", "at most", "up to", "a maximum of",
+           "as many as", "as much as"],
+    "~": ["about", "around", "roughly", "approximately", "approx.", "some", "circa",
+          "an estimated", "close to"],
+    "=": ["exactly", "precisely"],
+}  # fmt: skip
+COMPARATORS: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _cmp, _phrases in _COMPARATOR_TABLE.items():
+    for _phrase in _phrases:
+        _first, *_rest = _phrase.split()
+        COMPARATORS.setdefault(_first, []).append((tuple(_rest), _cmp))
+for _options in COMPARATORS.values():
+    _options.sort(key=lambda option: -len(option[0]))
+POSTFIX_COMPARATORS = {
+    "more": ">=", "above": ">=", "over": ">=", "higher": ">=", "greater": ">=",
+    "less": "<=", "fewer": "<=", "below": "<=", "under": "<=", "lower": "<=",
+}  # fmt: skip
+
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+NUMBER_RE = re.compile(rf"^(?:{_NUMBER})$")
+SUFFIXED_RE = re.compile(rf"^({_NUMBER})(k|mn|mln|bn|bln|tn|m|b|t)$", re.IGNORECASE)
+RANGE_TOKEN_RE = re.compile(rf"^({_NUMBER})[-–]({_NUMBER})$")
