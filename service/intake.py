@@ -6,12 +6,13 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from schemas.articles import ArticleCreate
 from service.errors import BinaryText, EmptyText, UnsupportedLanguage
 from service.html_text import extract_text, extract_title
+from service.persistence.sources import as_utc
 
 _ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
 
@@ -63,9 +64,7 @@ def prepare_article(body: ArticleCreate, *, languages: list[str]) -> NewArticle:
     else:
         text, title, source_format = body.text or "", body.title, "text"
     check_readable(text)
-    published = body.published_at
-    if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
+    published = as_utc(body.published_at)
     return NewArticle(
         text=text, request_hash=request_hash(body), source_format=source_format,
         language=language, title=title, url=body.url, published_at=published,

@@ -82,15 +82,19 @@ def unit_scores(sent: SpacySpan, units: list[ClaimUnit],
                 scorer: CheckworthinessScorer) -> list[float]:
     """Each unit scored on its own words; an attribution takes the score of what was said."""
     doc = sent.doc
-    scores = []
+    has_reported = any(u.kind == "reported" for u in units)
+    scores: list[float | None] = []
     for unit in units:
+        if has_reported and unit.kind == "attribution":
+            scores.append(None)  # filled in below, no need to score it
+            continue
         span = doc.char_span(unit.start, unit.end, alignment_mode="expand")
         scores.append(scorer.score(span if span is not None else sent))
-    reported = [s for u, s in zip(units, scores, strict=True) if u.kind == "reported"]
-    if reported:
-        scores = [max(reported) if u.kind == "attribution" else s
-                  for u, s in zip(units, scores, strict=True)]
-    return scores
+    if not has_reported:
+        return [s for s in scores if s is not None]
+    said = max(s for u, s in zip(units, scores, strict=True)
+               if u.kind == "reported" and s is not None)
+    return [said if s is None else s for s in scores]
 
 
 def apply_policy(score: float, types: list[str], spans: list[Span]) -> float:
