@@ -3,9 +3,11 @@
 Pure and regex-based: the service never loads the spaCy pipeline. Sentences end at ``.``,
 ``!``, ``?`` or ``…`` (closing quotes and brackets included) followed by white space and a
 character that can open a sentence; common abbreviations (``Mr.``, ``U.S.``, ``Jan.``) and
-initials do not end one. Blank lines end paragraphs, and a passage never spans two. A passage
-holds up to ``max_sentences`` sentences and ``max_chars`` characters; a sentence longer than
-that is cut at white space. Every piece satisfies ``text[start:end] == piece.text``.
+initials do not end one, except that ``U.S.``, ``Inc.`` and the like do before a usual sentence
+opener ("moved to the U.S. The firm"). Blank lines end paragraphs, and a passage never spans
+two. A passage holds up to ``max_sentences`` sentences and ``max_chars`` characters; a
+sentence longer than that is cut at white space. Every piece satisfies
+``text[start:end] == piece.text``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ _ABBREVIATIONS = frozenset(
     "gov gen col lt sgt rep sen jan feb mar apr jun jul aug sep sept oct nov dec approx est "
     "fig al dept univ".split()
 )
+
+# Abbreviations that also end sentences ("moved to the U.S. The firm ..."): they end one when
+# the next word is a usual sentence opener.
+_FINAL_ABBREVIATIONS = frozenset("u.s u.k u.n u.s.a inc ltd co corp etc".split())
+_OPENERS = frozenset(
+    "the a an it its he she they we i in on at but and this that these those there his her "
+    "their our its after before when while if as for however meanwhile yet so".split()
+)
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,9 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return True
     token = word.group(1).lower()
     single_initial = len(token) == 1 and word.group(1).isupper()
+    if token in _FINAL_ABBREVIATIONS:
+        following_word = _NEXT_WORD.match(text, match.end())
+        return following_word is not None and following_word.group(1).lower() in _OPENERS
     return not (single_initial or token in _ABBREVIATIONS)
 
 

@@ -17,6 +17,12 @@ from service.passages import split_passages, split_sentences
         # titles and country abbreviations do not end a sentence
         ("Mr. Smith visited the U.S. Embassy. It was closed.",
          ["Mr. Smith visited the U.S. Embassy.", "It was closed."]),
+        # "U.S." ends a sentence when a usual opener follows
+        ("The plant moved to the U.S. The firm said so.",
+         ["The plant moved to the U.S.", "The firm said so."]),
+        # "Inc." ends one too, but not before a lower-case word
+        ("He joined Acme Inc. and left. Sales at Acme Inc. In 2020 they fell.",
+         ["He joined Acme Inc. and left.", "Sales at Acme Inc.", "In 2020 they fell."]),
         # initials and month abbreviations neither
         ("J. K. Rowling spoke on Jan. 5 in London. She left.",
          ["J. K. Rowling spoke on Jan. 5 in London.", "She left."]),

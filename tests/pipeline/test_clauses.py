@@ -192,6 +192,24 @@ def only_unit(nlp: Language, text: str, kind: str) -> ClaimUnit:
                 ("reported", "The city added 8,000 jobs last year"),
             ],
         ),
+        # clauses joined by a comma alone, then by ", and"
+        (
+            "Unemployment fell to 4 percent, inflation rose to 3 percent, and wages grew 2 "
+            "percent.",
+            [
+                ("coordinated", "Unemployment fell to 4 percent"),
+                ("coordinated", "inflation rose to 3 percent"),
+                ("coordinated", "wages grew 2 percent"),
+            ],
+        ),
+        # a comma splice of two clauses
+        (
+            "Sales rose 5 percent, profits fell 2 percent.",
+            [("coordinated", "Sales rose 5 percent"), ("coordinated", "profits fell 2 percent")],
+        ),
+        # a clause before "I think" is not spliced off
+        ("Prices will rise 5 percent, I think.",
+         [("sentence", "Prices will rise 5 percent, I think")]),
         # nothing to split
         ("The bridge was built in 1932.", [("sentence", "The bridge was built in 1932")]),
         # a final abbreviation keeps its period

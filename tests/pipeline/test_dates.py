@@ -168,6 +168,8 @@ def test_absolute_dates_resolve_to_their_own_year(nlp, text, expected):
         ("The minister resigned on Sunday.", ANCHOR, [("on Sunday", "2020-05-10", "day")]),
         # "last Sunday" is strictly before the anchor
         ("The minister resigned last Sunday.", ANCHOR, [("last Sunday", "2020-05-03", "day")]),
+        # a weekday before the noun it dates is still a date
+        ("The Tuesday meeting was cancelled.", ANCHOR, [("Tuesday", "2020-05-05", "day")]),
     ],
 )
 def test_relative_dates_anchor_on_the_publication_date(nlp, text, anchor, expected):
@@ -215,6 +217,12 @@ def test_relative_dates_anchor_on_the_publication_date(nlp, text, anchor, expect
         "June Carter sang at the fair.",
         # a modal verb, not a month
         "May I ask a question?",
+        # a weekday in a fixed phrase
+        "She taught Sunday school in Ohio.",
+        # a weekday in a name
+        "Black Friday sales rose.",
+        # a weekday in a newspaper's name
+        "The Sunday Times reported it.",
     ],
 )
 def test_numbers_and_names_are_not_dates(nlp, text):

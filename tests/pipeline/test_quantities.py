@@ -234,6 +234,25 @@ def assert_rows_match(found: Sequence[Row], expected: Sequence[Row]) -> None:
         ("The baker sold two dozen rolls.", ("two dozen rolls", 24, None, "rolls", "=")),
         # a four-digit count with a plural noun is not a year
         ("The march drew 2000 people.", ("2000 people", 2000, None, "people", "=")),
+        # a negative number with a hyphen-minus
+        ("Temperatures fell to -5 degrees overnight.", ("-5 degrees", -5, None, "degrees", "=")),
+        # a negative scaled amount with the minus sign U+2212
+        ("The fund returned −3.2 million dollars.",
+         ("−3.2 million dollars", -3.2e6, None, "USD", "=")),
+        # a negative percentage
+        ("Growth was -0.5% in the spring.", ("-0.5%", -0.5, None, "%", "=")),
+        # "minus" as a word
+        ("It fell to minus 12 degrees.", ("minus 12 degrees", -12, None, "degrees", "=")),
+        # a duration spaCy tags as a date is a length of time
+        ("The trial lasted 18 months.", ("18 months", 18, None, "months", "=")),
+        # a duration in words
+        ("Talks went on for three weeks.", ("three weeks", 3, None, "weeks", "=")),
+        # a period of years
+        ("Over the past 10 years, crime fell.", ("10 years", 10, None, "years", "=")),
+        # "X or Y" is a range
+        ("Only 2 or 3 percent of voters changed sides.", ("2 or 3 percent", 2, 3, "%", "=")),
+        # "one or two" is a range, not the pronoun "one"
+        ("One or two people were hurt.", ("One or two people", 1, 2, "people", "=")),
     ],
 )  # fmt: skip
 def test_quantity_phrase_is_normalized(nlp: Language, sentence: str, expected: Row) -> None:
@@ -307,6 +326,10 @@ def test_quantity_phrase_is_normalized(nlp: Language, sentence: str, expected: R
         "Rates hit a 15-year high.",
         # a duration tagged as a date
         "He is 45 years old.",
+        # a count of years back is a date, not a duration
+        "It happened five years ago.",
+        # a single day is a date word
+        "It took one day.",
         # a slash date
         "The report was published on 12/03/2020.",
         # "a quarter of an hour" is time

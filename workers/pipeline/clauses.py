@@ -41,6 +41,11 @@ SPEECH_LEMMAS = frozenset(
     "explain confirm stress acknowledge admit reveal maintain allege contend assert declare "
     "suggest show find".split()
 )
+# Verbs that frame another clause ("..., I think"): a clause before them is not spliced on.
+FRAME_LEMMAS = SPEECH_LEMMAS | frozenset(
+    "think believe know hope fear expect doubt guess suppose feel reckon understand hear mean "
+    "see agree bet wish worry remember realize realise assume imagine".split()
+)
 SUBJECT_RELATIVES = frozenset({"who", "which", "that"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "NUM"})
@@ -260,7 +265,12 @@ def _clause_units(doc: Doc, lo: int, hi: int, head: Token, kind: str,
                   speaker: str | None) -> list[ClaimUnit]:
     """One unit per independent conjunct of head within [lo, hi), or one unit for the range."""
     heads = sorted(_conjuncts(head), key=lambda t: t.i)
-    bounds = [lo] + [t.left_edge.i for t in heads[1:]] + [hi]
+    bounds = [lo]
+    for before, tok in zip(heads, heads[1:], strict=False):
+        # a head whose subtree holds the clause before it (a comma splice) starts after that
+        start = tok.left_edge.i
+        bounds.append(before.right_edge.i + 1 if start <= before.i else start)
+    bounds.append(hi)
     ranges = [_trim(doc, a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
     ordered = all(a < b for a, b in zip(bounds, bounds[1:], strict=False))
     if len(heads) > 1 and ordered and all(r is not None for r in ranges):
@@ -274,12 +284,25 @@ def _clause_units(doc: Doc, lo: int, hi: int, head: Token, kind: str,
 
 
 def _conjuncts(head: Token) -> list[Token]:
-    """head and its conjoined verbs that have their own subject (independent clauses)."""
+    """head and the heads of independent clauses joined to it (by a conjunction or a comma)."""
     found = [head]
     for child in head.children:
-        if child.dep_ == "conj" and any(c.dep_ in SUBJECT_DEPS for c in child.children):
+        if not any(c.dep_ in SUBJECT_DEPS for c in child.children):
+            continue
+        if child.dep_ == "conj" or _is_spliced(head, child):
             found.extend(_conjuncts(child))
     return found
+
+
+def _is_spliced(head: Token, child: Token) -> bool:
+    """A clause before head, joined by a comma alone ("Sales rose 5%, profits fell 2%").
+
+    spaCy parses the first clause of a comma splice as a ccomp of the second verb.
+    """
+    if child.dep_ != "ccomp" or child.i > head.i or head.lemma_.lower() in FRAME_LEMMAS:
+        return False
+    after = child.right_edge.i + 1
+    return after < head.i and head.doc[after].text in (",", ";")
 
 
 def _main_unit(doc: Doc, whole: tuple[int, int], cut: list[tuple[int, int]],

@@ -31,6 +31,8 @@ Decisions:
   mention overlapping a LAW, WORK_OF_ART, EVENT, ORG, FAC, PRODUCT or PERSON entity belongs to
   the name; so does a bare year after "Act of", "Class of", "<named entity> of" or a
   capitalized word ("Windows 2000", "Vision 2030"), and a month name before a named person.
+- A weekday in a name or fixed phrase is not a date: "Black Friday", "Super Tuesday",
+  "Sunday school", "the Sunday Times"; "the Tuesday meeting" and "Tuesday night" are.
 """
 
 from __future__ import annotations
@@ -53,6 +55,15 @@ _NAME_BEFORE_YEAR = re.compile(
     r"\b(?:Acts?|Bill|Law|Code|Treaty|Accords?|Agreement|Convention|Class|Games|Olympics|Cup"
     r"|Expo|Vision|Agenda)\s+(?:of\s+)?$"
 )
+# A weekday inside a name or a fixed phrase is not the most recent such day: "Black Friday",
+# "Super Tuesday", "Sunday school", "the Sunday Times".
+_NAMED_DAY = re.compile(
+    r"(?:\b(?:Black|Cyber|Super|Good|Ash|Bloody|Easter|Palm|Maundy|Holy|Shrove|Giving)\s+"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$)"
+    r"|(?:^\s+(?:[Ss]chool|[Ss]chools|Times|Telegraph|Mirror|Express|Post|Herald|[Ss]ervices?"
+    r"|[Rr]oast|[Ll]eague|[Bb]est)\b)"
+)
+_WEEKDAY_END = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$")
 _OF_BEFORE = re.compile(r"\S(?=\s+of\s+$)")
 _CAPITALIZED_BEFORE = re.compile(
     r"\b(?!(?:The|A|An|This|That|These|Those|Its|His|Her|Their|Our|Every|Each)\s)[A-Z][\w&-]*\s+$"
@@ -115,13 +126,21 @@ def find_dates(span: Doc | Span, anchor: date) -> list[DateMention]:
 def _is_accepted(found: Candidate, text: str, entities: _Entities) -> bool:
     """Apply the entity and context rules that the grammar alone cannot check."""
     labels = entities.labels_over(found.body, found.end)
-    if labels & _NAME_LABELS:
+    if labels & _NAME_LABELS or _is_named_day(found, text):
         return False
     if found.bare == "month":
         return found.start < found.body or _is_licensed_month(found, text, entities, labels)
     if found.bare == "year":
         return _is_licensed_year(found, text, entities, labels)
     return True
+
+
+def _is_named_day(found: Candidate, text: str) -> bool:
+    """Tell whether a lone weekday belongs to a name or phrase ("Black Friday", "Sunday school")."""
+    if found.granularity != "day" or not _WEEKDAY_END.search(text, 0, found.end):
+        return False
+    before = _NAMED_DAY.search(text[max(0, found.body - 12) : found.end])
+    return before is not None or _NAMED_DAY.match(text[found.end : found.end + 12]) is not None
 
 
 def _is_licensed_month(found: Candidate, text: str, entities: _Entities, labels: set[str]) -> bool:

@@ -54,6 +54,12 @@ TIME_NOUNS = frozenset(
     "second minute hour day week month year decade century millennium time season".split()
 )
 HYPHENS = frozenset({"-", "–", "—"})
+MINUS_SIGNS = frozenset({"-", "−"})  # hyphen-minus and U+2212 before a digit
+DURATION_UNITS = frozenset(
+    "seconds minutes hours days weeks months years decades centuries".split()
+)
+# After a duration these make it a date or an age, not a length of time ("5 years ago").
+NOT_DURATION_AFTER = frozenset({"ago", "old", "earlier", "later", "hence", "prior"})
 CHANGE_VERBS = frozenset(
     "rise fall increase decrease grow drop decline climb jump soar surge plunge plummet "
     "slump shrink double triple halve cut reduce raise lower boost go move change swell "

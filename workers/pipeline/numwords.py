@@ -20,6 +20,7 @@ from workers.pipeline.numtables import (
     FRACTIONS,
     HYPHENS,
     ISO_CODES,
+    MINUS_SIGNS,
     MULTIPLIERS,
     NUMBER_RE,
     PERCENT_WORDS,
@@ -200,9 +201,24 @@ def read_amount(doc: Doc, j: int, hi: int) -> Candidate | None:
 def _read_number(doc: Doc, k: int, hi: int) -> Candidate | None:
     """Read digits ("3,400", "3.4bn", "3–5") or number words ("twenty-one") at token k."""
     text = doc[k].text
+    if text[:1] in MINUS_SIGNS and text[1:2].isdigit():
+        return _negated(_read_number_text(text[1:], k))
     if not text[:1].isdigit():
         words = read_word_number(doc, k, hi)
         return None if words is None else Candidate(k, words[1], k, words[0])
+    return _read_number_text(text, k)
+
+
+def _negated(cand: Candidate | None) -> Candidate | None:
+    """A signed amount ("-5", "−3.2bn"); a signed range token is not read."""
+    if cand is None or cand.upper is not None:
+        return None
+    cand.value = -cand.value
+    return cand
+
+
+def _read_number_text(text: str, k: int) -> Candidate | None:
+    """Read the digit token at k: "3,400", "3–5" or "3.4bn" (no sign)."""
     value = parse_number(text)
     if value is not None:
         return Candidate(k, k + 1, k, value)
@@ -237,7 +253,7 @@ def _read_scale(doc: Doc, cand: Candidate, hi: int) -> bool:
     factor = SCALES.get(word)
     if factor is None and _letter_scale_allowed(doc, cand, cand.end + 1, hi):
         factor = CURRENCY_SCALES.get(word)
-    if factor is None and doc[cand.end - 1].text[:1].isdigit():
+    if factor is None and doc[cand.end - 1].text.lstrip("-−")[:1].isdigit():
         factor = MULTIPLIERS.get(word)
     if factor is not None:
         cand.scale_by(factor)

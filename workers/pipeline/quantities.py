@@ -25,8 +25,11 @@ from workers.pipeline.numtables import (
     CHANGE_VERBS,
     COMPARATORS,
     CURRENCY_SYMBOLS,
+    DURATION_UNITS,
     HYPHENS,
     ISO_CODES,
+    MINUS_SIGNS,
+    NOT_DURATION_AFTER,
     POSTFIX_COMPARATORS,
     SMALL,
     TENS,
@@ -45,7 +48,8 @@ from workers.pipeline.numwords import (
 )
 
 START_WORDS = frozenset(
-    {*COMPARATORS, *SMALL, *TENS, *CURRENCY_SYMBOLS, "a", "an", "half", "between", "from"}
+    {*COMPARATORS, *SMALL, *TENS, *CURRENCY_SYMBOLS, "a", "an", "half", "between", "from",
+     "minus"}
 )
 PROPORTION_UNITS = frozenset({"%", "pp", "bp"})
 BARE_OK_ENTS = frozenset({"", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
@@ -82,7 +86,7 @@ def find_quantities(span: Doc | Span) -> list[Quantity]:
     while i < hi:
         tok = doc[i]
         cand = None
-        if tok.text[:1].isdigit() or tok.lower_ in START_WORDS or tok.text in ISO_CODES:
+        if _may_start(tok):
             cand = _parse_at(doc, i, hi)
         if cand is None:
             i += 1
@@ -90,6 +94,14 @@ def find_quantities(span: Doc | Span) -> list[Quantity]:
         found.append(_to_quantity(doc, cand))
         i = cand.end
     return found
+
+
+def _may_start(tok: Token) -> bool:
+    """Say whether a quantity can start at this token (a digit, a sign or a start word)."""
+    text = tok.text
+    if text[:1].isdigit() or tok.lower_ in START_WORDS or text in ISO_CODES:
+        return True
+    return text[:1] in MINUS_SIGNS and text[1:2].isdigit()
 
 
 def _to_quantity(doc: Doc, cand: Candidate) -> Quantity:
@@ -118,6 +130,8 @@ def _parse_at(doc: Doc, i: int, hi: int) -> Candidate | None:
     """Read a quantity starting at token i, or return None."""
     if doc[i].lower_ in ("between", "from"):
         return _parse_prefixed_range(doc, i, hi)
+    if doc[i].lower_ == "minus":
+        return _parse_minus(doc, i, hi)
     comparator, j = read_comparator(doc, i, hi)
     if j >= hi:
         return None
@@ -128,6 +142,15 @@ def _parse_at(doc: Doc, i: int, hi: int) -> Candidate | None:
         cand.start = i
         if cand.comparator == "=":
             cand.comparator = comparator
+    return cand if _is_reportable(doc, cand) else None
+
+
+def _parse_minus(doc: Doc, i: int, hi: int) -> Candidate | None:
+    """Read "minus 12 degrees" as -12 (a single amount, not a range)."""
+    cand = _parse_amount(doc, i + 1, hi, None) if i + 1 < hi else None
+    if cand is None or cand.upper is not None or cand.value < 0:
+        return None
+    cand.value, cand.start = -cand.value, i
     return cand if _is_reportable(doc, cand) else None
 
 
@@ -171,6 +194,7 @@ def _read_range(doc: Doc, cand: Candidate, k: int, hi: int, connector: str | Non
         linked = tok.lower_ == connector
     else:
         linked = tok.text in HYPHENS or (tok.lower_ == "to" and tok.head.lemma_ not in CHANGE_VERBS)
+        linked = linked or (tok.lower_ == "or" and cand.unit is None)  # "2 or 3 percent"
     upper = read_amount(doc, k + 1, hi) if linked else None
     if upper is None:
         return k
@@ -291,15 +315,25 @@ def _is_reportable(doc: Doc, cand: Candidate) -> bool:
         return False
     if cand.scale != 1.0 or cand.currency or cand.unit in PROPORTION_UNITS:
         return True
-    if core.ent_type_ in ("DATE", "TIME") or is_id_like(core.text) or _is_label(doc, cand):
+    if core.ent_type_ in ("DATE", "TIME") and not _is_duration(doc, cand):
+        return False
+    if is_id_like(core.text) or _is_label(doc, cand):
         return False
     if is_year_like(core.text) and (cand.unit is None or doc[cand.end - 1].tag_ != "NNS"):
         return False
-    if core.lower_ == "one" and cand.start == cand.core and cand.comparator == "=":
+    if (core.lower_ == "one" and cand.start == cand.core and cand.comparator == "="
+            and cand.upper is None):
         return False  # "one of the best", "at one point"
     if cand.unit is not None:
         return True
     return core.ent_type_ in BARE_OK_ENTS and not _is_score(doc, cand)
+
+
+def _is_duration(doc: Doc, cand: Candidate) -> bool:
+    """Say whether a date-tagged amount is a length of time ("lasted 18 months")."""
+    if cand.unit not in DURATION_UNITS or cand.value <= 1:
+        return False
+    return cand.end >= len(doc) or doc[cand.end].lower_ not in NOT_DURATION_AFTER
 
 
 def _is_label(doc: Doc, cand: Candidate) -> bool:
