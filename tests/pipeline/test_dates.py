@@ -168,6 +168,24 @@ def test_absolute_dates_resolve_to_their_own_year(nlp, text, expected):
         ("The minister resigned on Sunday.", ANCHOR, [("on Sunday", "2020-05-10", "day")]),
         # "last Sunday" is strictly before the anchor
         ("The minister resigned last Sunday.", ANCHOR, [("last Sunday", "2020-05-03", "day")]),
+        # "a month earlier" counts back from the month mentioned before it
+        (
+            "The rate fell to 3.9% in October, down from 4.1% a month earlier.",
+            ANCHOR,
+            [("in October", "2019-10", "month"), ("a month earlier", "2019-09", "month")],
+        ),
+        # "a year earlier" counts back from the year mentioned before it
+        (
+            "Sales hit $5 billion in 2017, up from $4 billion a year earlier.",
+            ANCHOR,
+            [("2017", "2017", "year"), ("a year earlier", "2016", "year")],
+        ),
+        # a year is too coarse to count months back from: the anchor is used
+        (
+            "Exports rose in 2017 and fell two months earlier.",
+            ANCHOR,
+            [("2017", "2017", "year"), ("two months earlier", "2020-03", "month")],
+        ),
         # a weekday before the noun it dates is still a date
         ("The Tuesday meeting was cancelled.", ANCHOR, [("Tuesday", "2020-05-05", "day")]),
     ],

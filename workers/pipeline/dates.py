@@ -22,8 +22,10 @@ Decisions:
 - Weekdays: "on Tuesday" / "Tuesday" is the most recent Tuesday on or before the anchor day;
   "last Tuesday" is strictly before it, "next Tuesday" strictly after it.
 - "a year ago", "a year earlier", "two years ago", "18 months ago", "3 days ago": counted back
-  from the anchor, granularity after the unit. "the last year" (a 12-month period), weeks,
-  seasons, decades ("the 1990s"), halves and fiscal years are not reported.
+  from the anchor, granularity after the unit. "earlier" counts back from the date mentioned
+  before it in the same sentence instead, when that one is at least as precise as the unit
+  ("3.9% in October, down from 4.1% a month earlier": September). "the last year" (a 12-month
+  period), weeks, seasons, decades ("the 1990s"), halves and fiscal years are not reported.
 - Slash dates are US month/day/year ("03/02/2021" is 2021-03-02) unless the first number
   cannot be a month ("25/12/2020"); two-digit years are not read.
 - A bare year or bare month name needs a DATE entity or a temporal word before it ("in",
@@ -38,7 +40,7 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from spacy.tokens import Doc, Span
@@ -63,6 +65,9 @@ _NAMED_DAY = re.compile(
     r"|(?:^\s+(?:[Ss]chool|[Ss]chools|Times|Telegraph|Mirror|Express|Post|Herald|[Ss]ervices?"
     r"|[Rr]oast|[Ll]eague|[Bb]est)\b)"
 )
+_EARLIER = re.compile(r"\b(day|month|year)s?\s+earlier$", re.IGNORECASE)
+# How fine a granularity is; "a month earlier" needs a previous date of month or day precision.
+_RANKS = {"year": 0, "quarter": 0, "month": 1, "day": 2}
 _WEEKDAY_END = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$")
 _OF_BEFORE = re.compile(r"\S(?=\s+of\s+$)")
 _CAPITALIZED_BEFORE = re.compile(
@@ -107,10 +112,13 @@ def find_dates(span: Doc | Span, anchor: date) -> list[DateMention]:
     offset = 0 if isinstance(span, Doc) else span.start_char
     text = span.text
     entities: _Entities | None = None
-    mentions = []
+    mentions: list[DateMention] = []
     for found in scan(text, anchor):
         entities = entities or _Entities(span.doc, offset)
         if _is_accepted(found, text, entities):
+            earlier = _EARLIER.search(text, found.start, found.end)
+            if mentions and earlier is not None:
+                found = _from_previous(found, text, mentions[-1], earlier.group(1).lower())
             mentions.append(
                 DateMention(
                     offset + found.start,
@@ -121,6 +129,26 @@ def find_dates(span: Doc | Span, anchor: date) -> list[DateMention]:
                 )
             )
     return mentions
+
+
+def _from_previous(found: Candidate, text: str, previous: DateMention, unit: str) -> Candidate:
+    """Count "a month earlier" back from the date mentioned before it, when that is precise."""
+    start = _period_start(previous)
+    if start is None or _RANKS[previous.granularity] < _RANKS[unit]:
+        return found
+    again = next(scan(text[found.start : found.end], start), None)
+    if again is None:
+        return found
+    return replace(found, value=again.value, granularity=again.granularity)
+
+
+def _period_start(mention: DateMention) -> date | None:
+    """First day of a mention's period ("2023-10" is 2023-10-01); None for quarters."""
+    parts = mention.value.split("-")
+    if mention.granularity == "quarter" or not all(p.isdigit() for p in parts):
+        return None
+    year, month, day = (int(p) for p in [*parts, "1", "1"][:3])
+    return date(year, month, day)
 
 
 def _is_accepted(found: Candidate, text: str, entities: _Entities) -> bool:
