@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -112,34 +112,52 @@ def claim_batch(session: Session, *, org_id: str, article_id: str, claimant: str
 
     Returns ``[]`` when the article is done, failed, or being processed by another job whose
     claim is fresher than ``stale_after``. Claimed articles are ``processing`` with
-    ``claimed_by = claimant``; rows other workers hold are skipped (PostgreSQL SKIP LOCKED).
+    ``claimed_by = claimant``. Each claim is a conditional UPDATE, so of two racing jobs only
+    one takes an article: on SQLite the first UPDATE also takes the database's write lock,
+    on PostgreSQL rows other workers hold are skipped (SKIP LOCKED).
     """
-    own = get_article(session, org_id=org_id, article_id=article_id, for_update=True)
-    if own.state in ("processed", "failed") or _held_elsewhere(
-        session, own, claimant=claimant, stale_after=stale_after
-    ):
+    get_article(session, org_id=org_id, article_id=article_id)  # NotFound for a wrong id
+    held_elsewhere = and_(
+        Article.state == "processing",
+        Article.claimed_by.is_not(None),
+        Article.claimed_by != claimant,
+        Article.updated_at > utcnow() - stale_after,
+    )
+    mine = _take(session, org_id, [article_id], claimant,
+                 ~Article.state.in_(("processed", "failed")) & ~held_elsewhere)
+    if not mine:
         return []
-    others = session.scalars(
-        select(Article)
+    candidates = session.scalars(
+        select(Article.id)
         .where(Article.org_id == org_id, Article.state == "queued", Article.id != article_id,
                Article.enqueued_at.is_not(None))
         .order_by(Article.received_at)
         .limit(max(0, limit - 1))
         .with_for_update(skip_locked=True)
     ).all()
-    rows = [own, *others]
-    for row in rows:
-        row.state, row.claimed_by = "processing", claimant
-    return rows
+    others = _take(session, org_id, list(candidates), claimant, Article.state == "queued")
+    rows = session.scalars(
+        select(Article).where(Article.org_id == org_id, Article.id.in_([article_id, *others]))
+        .order_by(Article.received_at)
+        .execution_options(populate_existing=True)
+    ).all()
+    return sorted(rows, key=lambda row: row.id != article_id)
 
 
-def _held_elsewhere(session: Session, row: Article, *, claimant: str,
-                    stale_after: timedelta) -> bool:
-    if row.state != "processing" or row.claimed_by in (None, claimant):
-        return False
-    fresh = select(Article.id).where(Article.id == row.id,
-                                     Article.updated_at > utcnow() - stale_after)
-    return session.scalar(fresh) is not None
+def _take(session: Session, org_id: str, ids: list[str], claimant: str,
+          claimable: ColumnElement[bool]) -> list[str]:
+    """Mark those of ``ids`` that are still claimable as processing by ``claimant``."""
+    taken = []
+    for article_id in ids:
+        result = session.execute(
+            update(Article)
+            .where(Article.org_id == org_id, Article.id == article_id, claimable)
+            .values(state="processing", claimed_by=claimant, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            taken.append(article_id)
+    return taken
 
 
 def release_claims(session: Session, *, org_id: str, article_ids: list[str],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from rq import Queue, SimpleWorker
 
 from schemas.sources import SourceCreate
 from service.persistence import articles, claims
+from service.persistence.db import transaction
 from service.persistence.sources import upsert_source
 from service.queue import enqueue_process_article, process_article_job_id
 from tests.factories import make_article
@@ -99,3 +101,28 @@ def test_link_stage_without_sources_says_no_evidence(session_factory, redis) -> 
     with session_factory() as session:
         (claim,) = claims.list_article_claims(session, org_id=ORG, article_id=article.id).items
     assert claim.evidence == [] and claim.verification.auto == "no_evidence"
+
+
+def test_racing_jobs_never_both_take_the_same_article(session_factory, redis) -> None:
+    with session_factory() as session:
+        ids = [make_article(session, text=f"Exports rose {n} percent.").id for n in range(12)]
+    mark_enqueued(session_factory, ids)
+    barrier = threading.Barrier(4)
+    taken: dict[str, list[str]] = {}
+
+    def job(worker: int) -> None:
+        barrier.wait()
+        for article_id in ids:
+            with transaction(session_factory) as session:
+                rows = articles.claim_batch(session, org_id=ORG, article_id=article_id,
+                                            claimant=f"process-article-w{worker}-{article_id}",
+                                            limit=3, stale_after=timedelta(hours=1))
+                taken[f"w{worker}-{article_id}"] = [a.id for a in rows]
+
+    threads = [threading.Thread(target=job, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    claimed = [article_id for rows in taken.values() for article_id in rows]
+    assert sorted(claimed) == sorted(ids)
