@@ -333,7 +333,8 @@ def test_units_through_nlp_pipe_are_in_text_order(nlp: Language) -> None:
 
 WORDS = ["The", "ministry", "said", "that", "sales", "rose", "12", "percent", "and", "who",
          "which", "Krishna", ",", ".", "according", "to", "IBM", "'s", "chief", "\r\n", "📈",
-         "e\u0301", '"', "(", ")", "—", "  ", "fell", "in", "April", "whose", "profits"]
+         "e\u0301", '"', "(", ")", "—", "  ", "fell", "in", "April", "whose", "profits",
+         ";", "I", "think"]
 
 
 @settings(max_examples=80, deadline=None,

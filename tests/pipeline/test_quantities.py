@@ -19,6 +19,7 @@ PIECES = [
     "from", "to", "-", "more", "than", "up", "one", "in", "five", "half", "a", "of", "dozen",
     "or", "+", "people", "April", "🙂", "\r\n", "No.", "#", "twenty", "hundred", "basis",
     "points", "US", "dollars", "the", "rose", "out", "every", "thirds", ".", "e\u0301",
+    "−", "-5", "minus", "months", "years", "ago", "old",
 ]  # fmt: skip
 
 
