@@ -76,6 +76,22 @@ def test_reported_speech_is_an_attribution_with_its_speaker(pipeline: Pipeline) 
     assert "on Thursday, February 1, 2024" in said["statement"]
 
 
+def test_pronoun_speaker_is_the_person_named_before(pipeline: Pipeline) -> None:
+    text = ('"We have cut emissions by 40 percent since 2010," said Energy Minister Jane Doe. '
+            "She added that coal use fell 8 percent last year.")
+    claims = claims_by_text(pipeline, text, date(2024, 6, 1))
+    coal = claims["coal use fell 8 percent last year"]
+    assert coal["speaker"] == "Jane Doe"
+
+
+def test_quote_span_holds_the_words_without_the_closing_comma(pipeline: Pipeline) -> None:
+    text = '"We have cut emissions by 40 percent since 2010," said Energy Minister Jane Doe.'
+    claims = claims_by_text(pipeline, text, date(2024, 6, 1))
+    quoted = claims["We have cut emissions by 40 percent since 2010"]
+    quotes = [s["text"] for s in quoted["spans"] if s["kind"] == "quote"]
+    assert quotes == ["We have cut emissions by 40 percent since 2010"]
+
+
 def test_money_in_pounds_with_bn_scale(pipeline: Pipeline) -> None:
     claims = pipeline.run(HARBOUR, date(2024, 2, 1))
     spans = [s for c in claims for s in c.spans if s.kind == "quantity" and "£" in s.text]

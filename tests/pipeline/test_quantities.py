@@ -331,6 +331,8 @@ def test_quantity_phrase_is_normalized(nlp: Language, sentence: str, expected: R
         "It happened five years ago.",
         # a single day is a date word
         "It took one day.",
+        # "net zero" names a target
+        "The country will reach net zero by 2050.",
         # a slash date
         "The report was published on 12/03/2020.",
         # "a quarter of an hour" is time

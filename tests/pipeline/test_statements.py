@@ -7,7 +7,11 @@ import spacy
 from spacy.language import Language
 
 from workers.pipeline.clauses import ClaimUnit, split_units
-from workers.pipeline.statements import build_statement, resolve_leading_pronoun
+from workers.pipeline.statements import (
+    build_statement,
+    resolve_leading_pronoun,
+    resolve_speaker,
+)
 
 
 @pytest.fixture(scope="session")
@@ -177,6 +181,24 @@ def test_resolve_leading_pronoun_gives_up_when_unsure(
     sents = list(doc.sents)
     unit = next(u for u in split_units(sents[-1]) if u.kind == kind)
     assert resolve_leading_pronoun(sents[-1], unit, sents[:-1]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "expected"),
+    [
+        # "She" with one person in the previous sentence
+        ("Maria Lopez runs the port. She said volumes rose.", "She", "Maria Lopez"),
+        # two people: the pronoun stays
+        ("Arvind Krishna met Maria Lopez. She said the deal was final.", "She", "She"),
+        # a named speaker is kept as it is
+        ("Maria Lopez runs the port. The mayor said volumes rose.", "The mayor", "The mayor"),
+    ],
+)
+def test_resolve_speaker_names_a_pronoun_speaker_when_sure(
+    nlp: Language, text: str, speaker: str, expected: str
+) -> None:
+    sents = list(nlp(text).sents)
+    assert resolve_speaker(sents[-1], speaker, sents[:-1]) == expected
 
 
 def test_statements_for_a_parsed_sentence_are_self_contained(nlp: Language) -> None:

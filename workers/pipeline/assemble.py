@@ -21,7 +21,11 @@ from workers.pipeline.dates import DateMention, find_dates
 from workers.pipeline.quantities import find_quantities
 from workers.pipeline.segment import SegmentConfig, candidate_sentences
 from workers.pipeline.spans import entity_spans, quote_spans, quote_speaker
-from workers.pipeline.statements import build_statement, resolve_leading_pronoun
+from workers.pipeline.statements import (
+    build_statement,
+    resolve_leading_pronoun,
+    resolve_speaker,
+)
 
 CHECKABLE = frozenset({"quantity", "date", "entity"})
 _ATTRIBUTED = frozenset({"attribution", "reported"})
@@ -72,7 +76,8 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
         if not checkable and unit.kind != "attribution" and score < 0.5:
             continue
         record = _record(sent, text, unit, inside, dates, score, previous,
-                         speaker=unit.speaker or speaker, attributed=unit.kind in _ATTRIBUTED)
+                         speaker=resolve_speaker(sent, unit.speaker or speaker, previous),
+                         attributed=unit.kind in _ATTRIBUTED)
         if record.checkworthiness >= floor:
             records.append(record)
     return records

@@ -321,6 +321,8 @@ def _is_reportable(doc: Doc, cand: Candidate) -> bool:
         return False
     if is_year_like(core.text) and (cand.unit is None or doc[cand.end - 1].tag_ != "NNS"):
         return False
+    if core.lower_ == "zero" and core.i > 0 and doc[core.i - 1].lower_ == "net":
+        return False  # "net zero" names a target
     if (core.lower_ == "one" and cand.start == cand.core and cand.comparator == "="
             and cand.upper is None):
         return False  # "one of the best", "at one point"

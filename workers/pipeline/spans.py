@@ -34,7 +34,7 @@ def quote_spans(sent: SpacySpan) -> list[Span]:
     base = sent.start_char
     found = []
     for match in _QUOTE.finditer(sent.text):
-        words = match.group(1)
+        words = match.group(1).rstrip(",;: ")  # '"We cut it," she said': the comma is not said
         if len(words.split()) < 3:
             continue
         start = base + match.start(1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from workers.pipeline.clauses import ClaimUnit
 
@@ -139,17 +139,33 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit,
     tok = next((t for t in sent if t.idx == unit.start), None)
     if tok is None or tok.dep_ == "expl":
         return None
+    name = _one_entity(sent, tok, previous_sents)
+    if name is None:
+        return None
+    possessive = tok.lower_ in POSSESSIVES or (tok.lower_ == "her" and tok.tag_ == "PRP$")
+    return tok.idx, tok.idx + len(tok.text), name + ("'s" if possessive else "")
+
+
+def resolve_speaker(sent: Span, speaker: str | None,
+                    previous_sents: Iterable[Span]) -> str | None:
+    """A pronoun speaker ("She added that ...") replaced by the one compatible entity in sight."""
+    if speaker is None or speaker.lower() not in PRONOUN_LABELS:
+        return speaker
+    tok = next((t for t in sent if t.text == speaker and t.dep_ in ("nsubj", "nsubjpass")), None)
+    name = None if tok is None else _one_entity(sent, tok, previous_sents)
+    return speaker if name is None else name
+
+
+def _one_entity(sent: Span, tok: Token, previous_sents: Iterable[Span]) -> str | None:
+    """The single entity a pronoun can refer to: earlier in its sentence, else just before."""
     labels = PRONOUN_LABELS.get(tok.lower_)
     if labels is None:
         return None
-    before = [e for e in sent.ents if e.end_char <= unit.start and e.label_ in labels]
+    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels]
     names = _distinct(e.text for e in before)
     if not names:
         names = _distinct(e.text for s in previous_sents for e in s.ents if e.label_ in labels)
-    if len(names) != 1:
-        return None
-    possessive = tok.lower_ in POSSESSIVES or (tok.lower_ == "her" and tok.tag_ == "PRP$")
-    return tok.idx, tok.idx + len(tok.text), names[0] + ("'s" if possessive else "")
+    return names[0] if len(names) == 1 else None
 
 
 def _distinct(names: Iterable[str]) -> list[str]:
