@@ -4,7 +4,10 @@ Requires: a parsed spaCy Doc or Span (token pos_, tag_, dep_, head, lemma_, ent_
 Assigns: nothing on the Doc; returns Quantity records with offsets into doc.text.
 
 Tokens are read directly; spaCy's entity labels only help drop dates, times and names
-("in 2019", "April 2020", "5 years", "Windows 10"). Normalization choices:
+("in 2019", "April 2020", "5 years ago", "Windows 10"), in ``quantity_filters.py``.
+Normalization choices:
+- a sign or "minus" makes an amount negative ("-5 degrees", "−3.2bn", "minus 12");
+- "2 or 3 percent" is a range like "2-3 percent";
 - proportions are percentages: "one in five adults" is 20 "%" (the population noun is
   part of the span), "half of voters" is 50 "%" (span "half"), "two-thirds" 66.6667 "%";
 - "percentage points" and "pp" give unit "pp"; "basis points" give unit "bp";
@@ -25,34 +28,27 @@ from workers.pipeline.numtables import (
     CHANGE_VERBS,
     COMPARATORS,
     CURRENCY_SYMBOLS,
-    DURATION_UNITS,
     HYPHENS,
     ISO_CODES,
     MINUS_SIGNS,
-    NOT_DURATION_AFTER,
     POSTFIX_COMPARATORS,
     SMALL,
     TENS,
-    TIME_WORDS,
 )
 from workers.pipeline.numwords import (
     Candidate,
     currency_word_at,
-    is_id_like,
-    is_year_like,
-    parse_number,
     percent_unit_at,
     read_amount,
     read_comparator,
     read_proportion,
 )
+from workers.pipeline.quantity_filters import is_reportable
 
 START_WORDS = frozenset(
     {*COMPARATORS, *SMALL, *TENS, *CURRENCY_SYMBOLS, "a", "an", "half", "between", "from",
      "minus"}
 )
-PROPORTION_UNITS = frozenset({"%", "pp", "bp"})
-BARE_OK_ENTS = frozenset({"", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +138,7 @@ def _parse_at(doc: Doc, i: int, hi: int) -> Candidate | None:
         cand.start = i
         if cand.comparator == "=":
             cand.comparator = comparator
-    return cand if _is_reportable(doc, cand) else None
+    return cand if is_reportable(doc, cand) else None
 
 
 def _parse_minus(doc: Doc, i: int, hi: int) -> Candidate | None:
@@ -151,7 +147,7 @@ def _parse_minus(doc: Doc, i: int, hi: int) -> Candidate | None:
     if cand is None or cand.upper is not None or cand.value < 0:
         return None
     cand.value, cand.start = -cand.value, i
-    return cand if _is_reportable(doc, cand) else None
+    return cand if is_reportable(doc, cand) else None
 
 
 def _parse_prefixed_range(doc: Doc, i: int, hi: int) -> Candidate | None:
@@ -160,7 +156,7 @@ def _parse_prefixed_range(doc: Doc, i: int, hi: int) -> Candidate | None:
     if word == "from" and doc[i].head.lemma_ in CHANGE_VERBS:
         return None
     cand = _parse_amount(doc, i + 1, hi, "and" if word == "between" else "to")
-    if cand is None or cand.upper is None or not _is_reportable(doc, cand):
+    if cand is None or cand.upper is None or not is_reportable(doc, cand):
         return None
     cand.start = i
     return cand
@@ -304,83 +300,3 @@ def _counted_noun(doc: Doc, cand: Candidate, k: int, hi: int) -> Token | None:
         if tok.pos_ not in ("ADJ", "PROPN"):
             return None
     return None
-
-
-def _is_reportable(doc: Doc, cand: Candidate) -> bool:
-    """Drop times, identifiers, labels, years, dates, scores and pronoun "one"."""
-    core = doc[cand.core]
-    if cand.num_end < len(doc) and doc[cand.num_end].lower_ in TIME_WORDS:
-        return False
-    if _hyphen_linked(doc, cand) or _after_id_marker(doc, cand.core):
-        return False
-    if cand.scale != 1.0 or cand.currency or cand.unit in PROPORTION_UNITS:
-        return True
-    if core.ent_type_ in ("DATE", "TIME") and not _is_duration(doc, cand):
-        return False
-    if is_id_like(core.text) or _is_label(doc, cand):
-        return False
-    if is_year_like(core.text) and (cand.unit is None or doc[cand.end - 1].tag_ != "NNS"):
-        return False
-    if core.lower_ == "zero" and core.i > 0 and doc[core.i - 1].lower_ == "net":
-        return False  # "net zero" names a target
-    if (core.lower_ == "one" and cand.start == cand.core and cand.comparator == "="
-            and cand.upper is None):
-        return False  # "one of the best", "at one point"
-    if cand.unit is not None:
-        return True
-    return core.ent_type_ in BARE_OK_ENTS and not _is_score(doc, cand)
-
-
-def _is_duration(doc: Doc, cand: Candidate) -> bool:
-    """Say whether a date-tagged amount is a length of time ("lasted 18 months")."""
-    if cand.unit not in DURATION_UNITS or cand.value <= 1:
-        return False
-    return cand.end >= len(doc) or doc[cand.end].lower_ not in NOT_DURATION_AFTER
-
-
-def _is_label(doc: Doc, cand: Candidate) -> bool:
-    """Say whether the number names something ("Section 230", "Boeing 737", "Windows 10")."""
-    number = doc[cand.num_end - 1]
-    if number.head.i < cand.core and number.head.pos_ in ("NOUN", "PROPN"):
-        return True
-    before = doc[cand.core - 1] if cand.core > 0 else None
-    return before is not None and cand.start == cand.core and before.pos_ in ("NOUN", "PROPN")
-
-
-def _is_score(doc: Doc, cand: Candidate) -> bool:
-    """Say whether a bare number is half of a score or odds ("2 to 1")."""
-    before, after = cand.core - 1, cand.num_end
-    if before >= 1 and doc[before].lower_ == "to":
-        other = parse_number(doc[before - 1].text)
-        if other is not None and other >= cand.value:
-            return True
-    if after + 1 < len(doc) and doc[after].lower_ == "to":
-        other = parse_number(doc[after + 1].text)
-        if other is not None and other <= cand.value:
-            return True
-    return False
-
-
-def _hyphen_linked(doc: Doc, cand: Candidate) -> bool:
-    """Say whether the number is glued by hyphens to more numbers or words ("3-year-old")."""
-    before = cand.core - 1
-    if before >= 1 and doc[before].text in HYPHENS and doc[before - 1].whitespace_ == "":
-        prev = doc[before - 1]
-        if prev.text[-1:].isdigit() or prev.is_alpha:
-            return True
-    after = cand.num_end
-    if after + 1 < len(doc) and doc[after].text in HYPHENS and doc[after].whitespace_ == "":
-        nxt = doc[after + 1]
-        if nxt.lower_ != "plus" and (nxt.text[:1].isdigit() or nxt.is_alpha):
-            return doc[after - 1].whitespace_ == ""
-    return False
-
-
-def _after_id_marker(doc: Doc, core: int) -> bool:
-    """Say whether the number follows "#" or "No." (an identifier)."""
-    if core == 0:
-        return False
-    prev = doc[core - 1]
-    if prev.text == "#" or prev.lower_ in ("no.", "nos."):
-        return True
-    return prev.text == "." and core >= 2 and doc[core - 2].lower_ in ("no", "nos")
