@@ -244,6 +244,10 @@ def assert_rows_match(found: Sequence[Row], expected: Sequence[Row]) -> None:
         ("Growth was -0.5% in the spring.", ("-0.5%", -0.5, None, "%", "=")),
         # "minus" as a word
         ("It fell to minus 12 degrees.", ("minus 12 degrees", -12, None, "degrees", "=")),
+        # a fraction after the "by" of a change is a percentage (spaCy tags it DATE here)
+        ("Average rents rose by a fifth between 2019 and 2023.", ("a fifth", 20, None, "%", "=")),
+        # "by a third"
+        ("The drug reduced deaths by a third.", ("a third", 33.333333, None, "%", "=")),
         # a duration spaCy tags as a date is a length of time
         ("The trial lasted 18 months.", ("18 months", 18, None, "months", "=")),
         # a duration in words
@@ -331,6 +335,8 @@ def test_quantity_phrase_is_normalized(nlp: Language, sentence: str, expected: R
         "It happened five years ago.",
         # a single day is a date word
         "It took one day.",
+        # "by a quarter past" is a time
+        "He arrived by a quarter past five.",
         # "net zero" names a target
         "The country will reach net zero by 2050.",
         # a slash date

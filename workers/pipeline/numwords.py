@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from workers.pipeline.numtables import (
+    CHANGE_VERBS,
     COMPARATORS,
     CURRENCY_SCALES,
     CURRENCY_SYMBOLS,
@@ -270,7 +271,7 @@ def _letter_scale_allowed(doc: Doc, cand: Candidate, after: int, hi: int) -> boo
 
 
 def read_proportion(doc: Doc, j: int, hi: int) -> Candidate | None:
-    """Read "half of", "two-thirds of" or "one in five adults" as a percentage."""
+    """Read "half of", "two-thirds of", "by a third" or "one in five adults" as a percentage."""
     if doc[j].lower_ == "half":
         if j + 1 < hi and doc[j + 1].lower_ in ("of", "the") and not _of_time(doc, j + 1, hi):
             return Candidate(j, j + 1, j, 50.0, unit="%", num_end=j + 1)
@@ -281,12 +282,21 @@ def read_proportion(doc: Doc, j: int, hi: int) -> Candidate | None:
     value, k = count
     if k < hi and doc[k].text in HYPHENS:
         k += 1
-    if k + 1 < hi and doc[k].lower_ in FRACTIONS and doc[k + 1].lower_ in ("of", "the"):
+    change_by = _is_change_by(doc, j)
+    if k < hi and doc[k].lower_ in FRACTIONS and (
+        change_by or (k + 1 < hi and doc[k + 1].lower_ in ("of", "the"))
+    ):
         parts = FRACTIONS[doc[k].lower_]
-        if value >= parts or doc[k].ent_type_ in ("DATE", "TIME") or _of_time(doc, k + 1, hi):
+        timelike = doc[k].ent_type_ in ("DATE", "TIME") and not change_by
+        if value >= parts or timelike or _of_time(doc, k + 1, hi):
             return None
         return Candidate(j, k + 1, j, 100.0 * value / parts, unit="%", num_end=k + 1)
     return _parse_ratio(doc, j, value, count[1], hi)
+
+
+def _is_change_by(doc: Doc, j: int) -> bool:
+    """Say whether the amount at j follows the "by" of a change ("rose by a fifth")."""
+    return j > 0 and doc[j - 1].lower_ == "by" and doc[j - 1].head.lemma_ in CHANGE_VERBS
 
 
 def _of_time(doc: Doc, k: int, hi: int) -> bool:
