@@ -34,6 +34,12 @@ def nlp() -> Language:
         ("The bank will raise rates.", False, ["prediction"]),
         # a rule
         ("The law bans smoking in parks.", False, ["law_rule"]),
+        # a bill in parliament is about law
+        ("The Senate passed the bill.", False, ["law_rule"]),
+        # a household bill is not
+        ("Heating bills rose sharply.", False, ["other"]),
+        # "act" as a verb is not
+        ("The council must act quickly.", False, ["other"]),
         # reported speech
         ("The mayor resigned.", True, ["attribution"]),
         # nothing specific

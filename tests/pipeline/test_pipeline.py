@@ -26,6 +26,14 @@ HARBOUR = (
     "would cost £1.2bn. What a remarkable year it has been!"
 )
 
+COLD_SNAP = (
+    "Temperatures in the valley fell to -12 degrees on Saturday, the coldest night since 1987. "
+    "The cold snap lasted nine days, and heating bills rose by a fifth. Gas use climbed 14 "
+    "percent in January, up from 9 percent a month earlier, the utility said. Its chief "
+    "executive, Dana Whitfield, spoke to reporters on Monday. She said only 2 or 3 percent of "
+    "customers had fallen behind on payments."
+)
+
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
@@ -90,6 +98,34 @@ def test_quote_span_holds_the_words_without_the_closing_comma(pipeline: Pipeline
     quoted = claims["We have cut emissions by 40 percent since 2010"]
     quotes = [s["text"] for s in quoted["spans"] if s["kind"] == "quote"]
     assert quotes == ["We have cut emissions by 40 percent since 2010"]
+
+
+def quantities_of(claim: dict) -> list[tuple[float, float | None, str | None]]:
+    return [(s["normalized"]["value"], s["normalized"]["upper"], s["normalized"]["unit"])
+            for s in claim["spans"] if s["kind"] == "quantity"]
+
+
+def test_cold_snap_article_reads_signs_durations_fractions_and_ranges(
+    pipeline: Pipeline,
+) -> None:
+    claims = claims_by_text(pipeline, COLD_SNAP, date(2025, 2, 12))
+    cold = next(c for t, c in claims.items() if t.startswith("Temperatures"))
+    assert quantities_of(cold) == [(-12.0, None, "degrees")]
+    assert quantities_of(claims["The cold snap lasted nine days"]) == [(9.0, None, "days")]
+    bills = claims["heating bills rose by a fifth"]
+    assert quantities_of(bills) == [(20.0, None, "%")] and "law_rule" not in bills["types"]
+    behind = claims["only 2 or 3 percent of customers had fallen behind on payments"]
+    assert quantities_of(behind) == [(2.0, 3.0, "%")]
+    assert behind["speaker"] == "Dana Whitfield"
+
+
+def test_cold_snap_article_counts_a_month_earlier_from_january(pipeline: Pipeline) -> None:
+    claims = claims_by_text(pipeline, COLD_SNAP, date(2025, 2, 12))
+    gas = claims["Gas use climbed 14 percent in January, up from 9 percent a month earlier"]
+    dates = [s["normalized"]["value"] for s in gas["spans"] if s["kind"] == "date"]
+    assert dates == ["2025-01", "2024-12"]
+    assert gas["statement"] == ("Gas use climbed 14 percent in January 2025, up from 9 percent "
+                                "in December 2024.")
 
 
 def test_money_in_pounds_with_bn_scale(pipeline: Pipeline) -> None:

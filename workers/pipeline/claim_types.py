@@ -21,6 +21,8 @@ _LAW = frozenset({"law", "illegal", "legal", "ban", "bill", "act", "regulation",
                   "constitution", "statute", "court", "require", "mandate", "prohibit", "unlawful"})
 _COMPARE = frozenset({"compare", "double", "triple", "halve", "outpace", "exceed", "surpass",
                       "record", "than", "versus"})
+_HOUSEHOLD = frozenset({"heating", "energy", "electricity", "electric", "gas", "water", "phone",
+                        "utility", "medical", "hospital", "grocery", "food", "power", "fuel"})
 _ORDER = ("quantity", "temporal", "comparison", "causal", "prediction", "attribution", "law_rule")
 
 
@@ -48,7 +50,17 @@ def classify(tokens: Iterable[Token], spans: Sequence[Span], *, attributed: bool
             found.add("causal")
         if lemma in _PREDICT or (token.tag_ == "MD" and lemma in ("will", "would")):
             found.add("prediction")
-        if lemma in _LAW:
+        if lemma in _LAW and not _is_everyday_sense(token, lemma):
             found.add("law_rule")
     types = [t for t in _ORDER if t in found]
     return types or ["other"]
+
+
+def _is_everyday_sense(token: Token, lemma: str) -> bool:
+    """"act" and "bill" as verbs, and a household bill ("heating bills"), are not about law."""
+    if lemma in ("act", "bill") and token.pos_ not in ("NOUN", "PROPN"):
+        return True
+    return lemma == "bill" and any(
+        child.dep_ in ("compound", "amod") and child.lemma_.lower() in _HOUSEHOLD
+        for child in token.children
+    )
