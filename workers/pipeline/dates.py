@@ -60,10 +60,12 @@ _NAME_BEFORE_YEAR = re.compile(
 # A weekday inside a name or a fixed phrase is not the most recent such day: "Black Friday",
 # "Super Tuesday", "Sunday school", "the Sunday Times".
 _NAMED_DAY = re.compile(
-    r"(?:\b(?:Black|Cyber|Super|Good|Ash|Bloody|Easter|Palm|Maundy|Holy|Shrove|Giving)\s+"
-    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$)"
-    r"|(?:^\s+(?:[Ss]chool|[Ss]chools|Times|Telegraph|Mirror|Express|Post|Herald|[Ss]ervices?"
-    r"|[Rr]oast|[Ll]eague|[Bb]est)\b)"
+    r"\b(?:Black|Cyber|Super|Good|Ash|Bloody|Easter|Palm|Maundy|Holy|Shrove|Giving)\s+"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$"
+)
+_DAY_PHRASE = re.compile(
+    r"\s+(?:[Ss]chools?|Times|Telegraph|Mirror|Express|Post|Herald|[Ss]ervices?|[Rr]oast"
+    r"|[Ll]eague|[Bb]est)\b"
 )
 _EARLIER = re.compile(r"\b(day|month|year)s?\s+earlier$", re.IGNORECASE)
 # How fine a granularity is; "a month earlier" needs a previous date of month or day precision.
@@ -167,8 +169,8 @@ def _is_named_day(found: Candidate, text: str) -> bool:
     """Tell whether a lone weekday belongs to a name or phrase ("Black Friday", "Sunday school")."""
     if found.granularity != "day" or not _WEEKDAY_END.search(text, 0, found.end):
         return False
-    before = _NAMED_DAY.search(text[max(0, found.body - 12) : found.end])
-    return before is not None or _NAMED_DAY.match(text[found.end : found.end + 12]) is not None
+    named = _NAMED_DAY.search(text, max(0, found.body - 12), found.end)
+    return named is not None or _DAY_PHRASE.match(text, found.end) is not None
 
 
 def _is_licensed_month(found: Candidate, text: str, entities: _Entities, labels: set[str]) -> bool:
