@@ -31,12 +31,12 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from service import search as search_module  # noqa: E402
-from service.config import Settings  # noqa: E402
-from service.persistence.db import make_engine, make_session_factory  # noqa: E402
-from service.persistence.migrate import upgrade_database  # noqa: E402
-from service.persistence.models import Passage  # noqa: E402
-from service.search import search_passages  # noqa: E402
+from service.store import search as search_module  # noqa: E402
+from service.store.db import make_engine, make_session_factory  # noqa: E402
+from service.store.migrate import upgrade_database  # noqa: E402
+from service.store.models import Passage  # noqa: E402
+from service.store.search import search_passages  # noqa: E402
+from service.store.settings import Settings  # noqa: E402
 
 WORDS = """the of and to in a is that for on was with as by at from said has have it be are
 not this but had were which more will its after been also their about year percent government

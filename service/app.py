@@ -10,13 +10,13 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from service.api import articles, claims, health, sources
-from service.config import Settings
-from service.dispatch import Sweeper
-from service.errors import register_problem_handlers
-from service.middleware import BodySizeLimit
-from service.persistence.db import make_engine, make_session_factory
-from service.persistence.migrate import upgrade_database
-from service.queue import connect_redis, make_queue
+from service.api.middleware import BodySizeLimit
+from service.api.problems import register_problem_handlers
+from service.store.db import make_engine, make_session_factory
+from service.store.lifecycle import Sweeper
+from service.store.migrate import upgrade_database
+from service.store.queue import connect_redis, make_queue
+from service.store.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from service.config import Settings
+from service.store.settings import Settings
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -18,7 +18,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
     from service.app import create_app
     from service.embedded import EmbeddedRedis, WorkerSupervisor
-    from service.persistence.migrate import upgrade_database
+    from service.store.migrate import upgrade_database
 
     settings = Settings()
     embedded = EmbeddedRedis(settings.data_dir) if settings.embedded_redis else None
@@ -49,7 +49,7 @@ def worker_command(args: argparse.Namespace) -> int:
     from rq import Worker
 
     from service.embedded import die_with_parent
-    from service.queue import connect_redis, make_queue
+    from service.store.queue import connect_redis, make_queue
     from workers.jobs import warm_up
 
     settings = Settings()
@@ -66,7 +66,7 @@ def worker_command(args: argparse.Namespace) -> int:
 
 
 def migrate_command(args: argparse.Namespace) -> int:
-    from service.persistence.migrate import upgrade_database
+    from service.store.migrate import upgrade_database
 
     upgrade_database(Settings(), args.revision)
     return 0
@@ -79,7 +79,7 @@ def extract_command(args: argparse.Namespace) -> int:
 
 
 def eval_command(args: argparse.Namespace) -> int:
-    from service.eval_cli import run_eval
+    from service.eval import run_eval
 
     return run_eval(args.task, args.dataset, database_url=args.database_url,
                     semantic=args.semantic)

@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from service.config import Settings
+from service.store.settings import Settings
 
 log = logging.getLogger(__name__)
 

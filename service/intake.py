@@ -5,30 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 from schemas.articles import ArticleCreate
-from service.errors import BinaryText, EmptyText, UnsupportedLanguage
 from service.html_text import extract_text, extract_title
-from service.persistence.sources import as_utc
+from service.store.articles import NewArticle
+from service.store.clock import as_utc
+from service.store.errors import BinaryText, EmptyText, UnsupportedLanguage
 
 _ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
-
-
-@dataclass(frozen=True)
-class NewArticle:
-    """What ``create_or_get`` stores for one accepted POST."""
-
-    text: str
-    request_hash: str
-    source_format: str
-    language: str
-    title: str | None = None
-    url: str | None = None
-    published_at: datetime | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 def request_hash(body: ArticleCreate) -> str:

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
 from schemas.sources import ImportProblem, ImportSummary, SourceCreate
-from service.persistence.models import Organisation
-from service.persistence.sources import upsert_source
+from service.store.models import Organisation
+from service.store.sources import upsert_source
 
 FORMATS = ("jsonl", "csv", "claimreview")
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "claimreview",
@@ -69,9 +69,9 @@ def import_sources(session_factory: sessionmaker[Session], *, org_id: str, path:
 def run_import_command(path: str, *, fmt: str | None, maps: list[str],
                        org_id: str | None) -> int:
     """``claimdesk sources import``: 0 all stored, 1 some records skipped, 2 nothing read."""
-    from service.config import Settings
-    from service.persistence.db import make_engine, make_session_factory
-    from service.persistence.migrate import upgrade_database
+    from service.store.db import make_engine, make_session_factory
+    from service.store.migrate import upgrade_database
+    from service.store.settings import Settings
 
     settings = Settings()
     try:

@@ -12,10 +12,10 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from service.app import create_app
-from service.config import Settings
-from service.persistence.db import make_engine, make_session_factory
-from service.persistence.migrate import upgrade_database
-from service.persistence.models import Article, Claim, Organisation, Passage, Source
+from service.store.db import make_engine, make_session_factory
+from service.store.migrate import upgrade_database
+from service.store.models import Article, Claim, Organisation, Passage, Source
+from service.store.settings import Settings
 from tests.support.servers import throwaway_database, throwaway_redis
 
 

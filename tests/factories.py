@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from schemas.articles import ArticleCreate
 from schemas.claims import ClaimRecord, Span, TextRange
 from service.intake import prepare_article
-from service.persistence import articles, claims
-from service.persistence.models import Article
+from service.store import articles, claims
+from service.store.models import Article
 
 DEFAULT_ORG = "org_default"
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from service.config import Settings
-from service.persistence.models import Source
-from service.search import search_passages
 from service.sources_import import ImportFailure, import_sources
+from service.store.models import Source
+from service.store.search import search_passages
+from service.store.settings import Settings
 
 ORG = "org_default"
 

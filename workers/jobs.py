@@ -1,6 +1,6 @@
 """RQ jobs: thin, take ids, do the I/O around the pure pipeline and linker.
 
-Retry policy lives at the enqueue call (``service/queue.py``), not here. ``process_article``
+Retry policy lives at the enqueue call (``service/store/queue.py``), not here. ``process_article``
 takes up to ``batch_size`` queued articles of the organisation at once, so a busy worker parses
 them in one ``nlp.pipe`` stream; their own jobs then find them done and return.
 """
@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.config import Settings
-from service.persistence import articles, claims
-from service.persistence.db import make_engine, make_session_factory, transaction
-from service.queue import connect_redis, enqueue_link_article, make_queue
+from service.store import articles, claims, lifecycle
+from service.store.db import make_engine, make_session_factory, transaction
+from service.store.queue import connect_redis, enqueue_link_article, make_queue
+from service.store.search import cache_passage_spans, search_passages
+from service.store.settings import Settings
 from workers.evidence import Linker, LinkerConfig
 from workers.pipeline.pipeline import Pipeline, PipelineConfig, build_pipeline
 
@@ -52,10 +53,10 @@ def process_article(article_id: str, org_id: str) -> dict[str, Any]:
     """Extract claims of the article (and of the queued ones it batches), store, queue linking."""
     settings = Settings()
     factory = _sessions(settings.resolved_database_url(), os.getpid())
-    claimant = f"process-article-{article_id}"
+    lease = f"process-article-{article_id}"
     with transaction(factory) as session:
-        batch = [(a.id, a.text, a.published_at or a.received_at) for a in articles.claim_batch(
-            session, org_id=org_id, article_id=article_id, claimant=claimant,
+        batch = [(a.id, a.text, a.published_at or a.received_at) for a in lifecycle.lease_batch(
+            session, org_id=org_id, article_id=article_id, lease=lease,
             limit=settings.batch_size, stale_after=timedelta(seconds=2 * settings.job_timeout))]
     if not batch:
         return {"article_id": article_id, "skipped": "done, failed or held by another job"}
@@ -63,15 +64,15 @@ def process_article(article_id: str, org_id: str) -> dict[str, Any]:
     todo = [a for a in batch if a[1].strip()]
     with transaction(factory) as session:
         for aid, _, _ in empty:
-            articles.set_state(session, org_id=org_id, article_id=aid, state="failed",
-                               reason="the article has no text")
+            lifecycle.mark_failed(session, org_id=org_id, article_id=aid,
+                                  reason="the article has no text")
     try:
         pipeline = _pipeline(settings.spacy_model, settings.max_sentence_chars)
         results = pipeline.run_many([(text, published) for _, text, published in todo])
     except Exception:
         with transaction(factory) as session:
             others = [aid for aid, _, _ in todo if aid != article_id]
-            articles.release_claims(session, org_id=org_id, article_ids=others, claimant=claimant)
+            lifecycle.release(session, org_id=org_id, article_ids=others, lease=lease)
         raise
     queue = make_queue(settings, connect_redis(settings.redis_url or ""))
     for (aid, _, _), records in zip(todo, results, strict=True):
@@ -84,8 +85,6 @@ def process_article(article_id: str, org_id: str) -> dict[str, Any]:
 
 def link_article(article_id: str, org_id: str) -> dict[str, Any]:
     """Link the article's claims to evidence, assess them, and mark the article processed."""
-    from service.search import cache_passage_spans, search_passages
-
     settings = Settings()
     factory = _sessions(settings.resolved_database_url(), os.getpid())
     linker = _linker(settings.spacy_model, settings.evidence_top_k,
@@ -112,7 +111,7 @@ def link_article(article_id: str, org_id: str) -> dict[str, Any]:
         unparsed = [hit for hit in seen if hit.spans is None]
         cache_passage_spans(session, org_id=org_id,
                             spans_by_passage=linker.passage_spans(unparsed, anchor=anchor))
-        articles.set_state(session, org_id=org_id, article_id=article_id, state="processed")
+        lifecycle.mark_processed(session, org_id=org_id, article_id=article_id)
     return {"article_id": article_id, "claims": len(records)}
 
 
@@ -125,5 +124,5 @@ def on_process_article_failure(job: Any, connection: Any, exc_type: type, exc: B
     settings = Settings()
     factory = _sessions(settings.resolved_database_url(), os.getpid())
     with transaction(factory) as session:
-        articles.set_state(session, org_id=kwargs["org_id"], article_id=kwargs["article_id"],
-                           state="failed", reason=f"{exc_type.__name__}: {exc}")
+        lifecycle.mark_failed(session, org_id=kwargs["org_id"], article_id=kwargs["article_id"],
+                              reason=f"{exc_type.__name__}: {exc}")

@@ -10,10 +10,10 @@ from schemas.articles import ArticleAccepted, ArticleCreate, ArticleOut
 from schemas.claims import ClaimOut
 from schemas.pages import Page
 from service.api.deps import IdemKey, JsonBody, OrgDep, QueueDep, SessionDep, SettingsDep
-from service.dispatch import dispatch_article
 from service.intake import prepare_article
-from service.persistence import articles, claims
-from service.persistence.models import Article
+from service.store import articles, claims
+from service.store.lifecycle import dispatch_article
+from service.store.models import Article
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -31,7 +31,7 @@ def create_article(body: ArticleCreate, session: SessionDep, queue: QueueDep, or
                          job_timeout=settings.job_timeout)
     location = f"/v1/articles/{article.id}"
     response.headers["Location"] = location
-    return ArticleAccepted(id=article.id, state=article.state, location=location)  # type: ignore[arg-type]
+    return ArticleAccepted(id=article.id, state=article.state, location=location)
 
 
 @router.get("/{article_id}", response_model=ArticleOut)
@@ -59,7 +59,7 @@ def read_article_claims(article_id: str, session: SessionDep, org: OrgDep,
 
 def article_out(row: Article) -> ArticleOut:
     return ArticleOut(
-        id=row.id, state=row.state, title=row.title, url=row.url,  # type: ignore[arg-type]
+        id=row.id, state=row.state, title=row.title, url=row.url,
         language=row.language, published_at=row.published_at, received_at=row.received_at,
         processed_at=row.processed_at, failure_reason=row.failure_reason,
         metadata=row.metadata_, text=row.text,

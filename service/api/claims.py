@@ -10,7 +10,7 @@ from pydantic import BeforeValidator
 from schemas.claims import ClaimOut, ClaimType, ReviewState
 from schemas.pages import Page
 from service.api.deps import OrgDep, SessionDep
-from service.persistence import claims
+from service.store import claims
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 

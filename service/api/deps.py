@@ -9,8 +9,8 @@ from fastapi import Depends, Header, Request
 from rq import Queue
 from sqlalchemy.orm import Session
 
-from service.config import Settings
-from service.errors import UnsupportedMediaType
+from service.api.problems import UnsupportedMediaType
+from service.store.settings import Settings
 
 
 def get_settings(request: Request) -> Settings:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
 
+from schemas.search_terms import search_terms
 from schemas.sources import (
     PassageOut,
     SearchHit,
@@ -15,10 +16,11 @@ from schemas.sources import (
     SourceOut,
 )
 from service.api.deps import JsonBody, OrgDep, SessionDep
-from service.errors import InvalidInput
-from service.persistence import sources
-from service.persistence.models import Passage, Source
-from service.search import make_snippet, query_terms, search_passages
+from service.store import sources
+from service.store.clock import as_utc
+from service.store.errors import InvalidInput
+from service.store.models import Passage, Source
+from service.store.search import make_snippet, search_passages
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
 MAX_BATCH = 1000
@@ -52,11 +54,11 @@ def search_sources(session: SessionDep, org: OrgDep,
                    kind: SourceKind | None = None,
                    limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchResults:
     """Passages matching any word of ``q``, best first, each with a snippet."""
-    terms = query_terms(q)
+    terms = search_terms(q)
     hits = search_passages(session, org_id=org, query=q, kind=kind, limit=limit)
     items = [
         SearchHit(
-            source_id=h.source_id, passage_id=h.passage_id, kind=h.kind,  # type: ignore[arg-type]
+            source_id=h.source_id, passage_id=h.passage_id, kind=h.kind,
             score=h.lexical_score, snippet=make_snippet(h.text, terms), start=h.start,
             end=h.end, title=h.title, url=h.url, publisher=h.publisher,
             published_at=h.published_at, claimant=h.claimant, rating_text=h.rating_text,
@@ -85,12 +87,12 @@ def delete_source(source_id: str, session: SessionDep, org: OrgDep) -> Response:
 def source_out(row: Source, passages: list[Passage] | None = None) -> SourceOut:
     """The API view of a stored source."""
     return SourceOut(
-        id=row.id, kind=row.kind, url=row.url, title=row.title,  # type: ignore[arg-type]
-        publisher=row.publisher, published_at=sources.as_utc(row.published_at), text=row.text,
+        id=row.id, kind=row.kind, url=row.url, title=row.title,
+        publisher=row.publisher, published_at=as_utc(row.published_at), text=row.text,
         claim_reviewed=row.claim_reviewed, claimant=row.claimant, rating_text=row.rating_text,
         rating_value=row.rating_value, best_rating=row.best_rating,
         worst_rating=row.worst_rating, metadata=row.metadata_,
-        created_at=sources.as_utc(row.created_at), updated_at=sources.as_utc(row.updated_at),
+        created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at),
         passages=None if passages is None else [
             PassageOut(id=p.id, position=p.position, start=p.start_offset, end=p.end_offset,
                        text=p.text)

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from rq import Queue
 
 from service.app import create_app
-from service.persistence import articles
+from service.store import articles
 from tests.support.servers import free_port
 
 PROBLEM = "https://claimdesk.dev/problems/"

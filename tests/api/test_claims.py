@@ -90,7 +90,7 @@ def test_read_claims_bad_cursor_is_422_problem(client: TestClient) -> None:
 
 
 def test_claims_of_another_organisation_are_not_visible(client: TestClient, session) -> None:
-    from service.persistence.models import Organisation
+    from service.store.models import Organisation
 
     session.add(Organisation(id="org_other", name="Other newsroom"))
     session.commit()

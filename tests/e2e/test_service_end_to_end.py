@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 from rq import Worker
 
-from service.config import Settings
 from service.embedded import WorkerSupervisor
-from service.queue import connect_redis, make_queue
+from service.store.queue import connect_redis, make_queue
+from service.store.settings import Settings
 from tests.factories import KRISHNA
 from tests.support.servers import free_port
 

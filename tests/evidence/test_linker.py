@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from service.search import PassageHit
+from service.store.search import PassageHit
 from workers.evaluation.matching import claim_from_doc
 from workers.evidence import Linker, LinkerConfig, build_query
 from workers.evidence.rerank import semantic_available

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from rq import Queue, SimpleWorker
 
 from schemas.sources import SourceCreate
-from service.persistence import articles, claims
-from service.persistence.db import transaction
-from service.persistence.sources import upsert_source
-from service.queue import enqueue_process_article, process_article_job_id
+from service.store import articles, claims, lifecycle
+from service.store.db import transaction
+from service.store.queue import enqueue_process_article, process_article_job_id
+from service.store.sources import upsert_source
 from tests.factories import make_article
 
 ORG = "org_default"
@@ -28,7 +28,7 @@ def enqueue_all(redis, ids: list[str]) -> Queue:
 def mark_enqueued(session_factory, ids: list[str]) -> None:
     with session_factory() as session:
         for article_id in ids:
-            articles.mark_enqueued(session, org_id=ORG, article_id=article_id)
+            lifecycle.mark_enqueued(session, org_id=ORG, article_id=article_id)
         session.commit()
 
 
@@ -56,17 +56,17 @@ def test_first_job_processes_the_queued_articles_as_one_batch(session_factory, r
 def test_article_held_by_a_dead_batch_is_taken_back_once_stale(session_factory, redis) -> None:
     with session_factory() as session:
         article = make_article(session)
-        article.state, article.claimed_by = "processing", "process-article-art_gone"
+        article.state, article.leased_by = "processing", "process-article-art_gone"
         session.commit()
     with session_factory() as session:
-        fresh = articles.claim_batch(session, org_id=ORG, article_id=article.id,
-                                     claimant="process-article-me", limit=4,
-                                     stale_after=timedelta(hours=1))
+        fresh = lifecycle.lease_batch(session, org_id=ORG, article_id=article.id,
+                                      lease="process-article-me", limit=4,
+                                      stale_after=timedelta(hours=1))
         assert fresh == []
         session.rollback()
-        stale = articles.claim_batch(session, org_id=ORG, article_id=article.id,
-                                     claimant="process-article-me", limit=4,
-                                     stale_after=timedelta(seconds=-1))
+        stale = lifecycle.lease_batch(session, org_id=ORG, article_id=article.id,
+                                      lease="process-article-me", limit=4,
+                                      stale_after=timedelta(seconds=-1))
         assert [a.id for a in stale] == [article.id]
 
 
@@ -114,9 +114,9 @@ def test_racing_jobs_never_both_take_the_same_article(session_factory, redis) ->
         barrier.wait()
         for article_id in ids:
             with transaction(session_factory) as session:
-                rows = articles.claim_batch(session, org_id=ORG, article_id=article_id,
-                                            claimant=f"process-article-w{worker}-{article_id}",
-                                            limit=3, stale_after=timedelta(hours=1))
+                rows = lifecycle.lease_batch(session, org_id=ORG, article_id=article_id,
+                                             lease=f"process-article-w{worker}-{article_id}",
+                                             limit=3, stale_after=timedelta(hours=1))
                 taken[f"w{worker}-{article_id}"] = [a.id for a in rows]
 
     threads = [threading.Thread(target=job, args=(w,)) for w in range(4)]
@@ -124,5 +124,5 @@ def test_racing_jobs_never_both_take_the_same_article(session_factory, redis) ->
         thread.start()
     for thread in threads:
         thread.join()
-    claimed = [article_id for rows in taken.values() for article_id in rows]
-    assert sorted(claimed) == sorted(ids)
+    leased = [article_id for rows in taken.values() for article_id in rows]
+    assert sorted(leased) == sorted(ids)

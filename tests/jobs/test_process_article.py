@@ -8,9 +8,9 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from service.persistence import articles, claims
-from service.persistence.models import Article, Claim
-from service.queue import enqueue_process_article, process_article_job_id
+from service.store import articles, claims
+from service.store.models import Article, Claim
+from service.store.queue import enqueue_process_article, process_article_job_id
 from tests.factories import make_article
 
 ORG = "org_default"

@@ -1,27 +1,20 @@
-"""Evaluate automatic assessment on the AVeriTeC dev set, given its gold question-answer evidence.
+"""Scoring of automatic assessment on the AVeriTeC dev set (gold question-answer evidence).
 
-Requires: the dataset folder (``dev.json``, read in place), a session factory on a migrated
-database, an organisation id reserved for the evaluation (its sources are replaced claim by
-claim) and a ``Linker``. Each claim's answers are stored as ``document`` sources (question and
-answer together, so that "Yes" keeps its meaning), the claim text is run as the statement,
-then the claim's sources are deleted. Reported: the confusion matrix of ``verification.auto``
-against the gold labels, precision of ``supported`` (gold Supported) and of ``contradicted``
-(gold Refuted), and coverage (share not abstaining), overall and for Numerical Claims.
+Pure: the dataset reader, the answers as source documents (question and answer together, so
+that "Yes" keeps its meaning), the metrics and the report. ``service/eval/assessment.py``
+stores each claim's answers, links the claim against them and scores the verdicts here.
+Reported: the confusion matrix of ``verification.auto`` against the gold labels, precision of
+``supported`` (gold Supported) and of ``contradicted`` (gold Refuted), and coverage (share not
+abstaining), overall and for Numerical Claims.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-
-from tqdm import tqdm
-
-from workers.evaluation.matching import claim_from_doc
-from workers.evidence.linker import Linker
 
 GOLD_LABELS = ("Supported", "Refuted", "Not Enough Evidence", "Conflicting Evidence/Cherrypicking")
 AUTO_LABELS = ("supported", "contradicted", "related", "no_evidence")
@@ -82,52 +75,6 @@ def assessment_metrics(pairs: list[tuple[str, str]]) -> dict[str, Any]:
         "coverage": decided / len(pairs) if pairs else 0.0,
         "n_supported": autos["supported"],
         "n_contradicted": autos["contradicted"],
-    }
-
-
-def _assess_one(item: dict[str, Any], index: int, *, session_factory: Any, org_id: str,
-                linker: Linker) -> str:
-    """Store the claim's answers, link and assess the claim, delete the answers."""
-    from schemas.sources import SourceCreate
-    from service.persistence.sources import delete_source, upsert_source
-    from service.search import search_passages
-
-    anchor = claim_date(item)
-    claim = claim_from_doc(linker.nlp(str(item.get("claim") or "")), anchor)
-    with session_factory() as session:
-        with session.begin():
-            ids = [upsert_source(session, org_id=org_id, source=SourceCreate(**doc))[0].id
-                   for doc in answer_documents(item, index)]
-        try:
-            def search(query: str) -> list[Any]:
-                return search_passages(session, org_id=org_id, query=query,
-                                       limit=linker.config.candidates)
-
-            _, verification = linker.link(claim, search=search, anchor=anchor)
-        finally:
-            session.rollback()  # end the read transaction the search opened
-            with session.begin():
-                for source_id in ids:
-                    delete_source(session, org_id=org_id, source_id=source_id)
-    return verification.auto
-
-
-def evaluate_assessment(dataset_dir: Path, *, session_factory: Any, org_id: str, linker: Linker,
-                        progress: bool = True) -> dict[str, Any]:
-    """Automatic verdicts on AVeriTeC dev against the gold labels, overall and numerical."""
-    items = read_averitec(dataset_dir)
-    pairs: list[tuple[str, str, bool]] = []
-    bar = tqdm(list(enumerate(items)), desc="AVeriTeC dev", disable=not progress,
-               file=sys.stderr)
-    for index, item in bar:
-        auto = _assess_one(item, index, session_factory=session_factory, org_id=org_id,
-                           linker=linker)
-        pairs.append((str(item.get("label")), auto, NUMERICAL in (item.get("claim_types") or [])))
-    return {
-        "dataset": "averitec-dev",
-        "semantic": linker.config.semantic,
-        "overall": assessment_metrics([(g, a) for g, a, _ in pairs]),
-        "numerical": assessment_metrics([(g, a) for g, a, numeric in pairs if numeric]),
     }
 
 

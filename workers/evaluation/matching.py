@@ -1,11 +1,8 @@
-"""Evaluate evidence linking on CLEF-2020 CheckThat! task 2 (tweet -> verified claim retrieval).
+"""Scoring of evidence linking on CLEF-2020 CheckThat! task 2 (tweet -> verified claim).
 
-Requires: the dataset folder (read in place), a session factory on a migrated database, an
-organisation id reserved for the evaluation, and a ``Linker``. The 10,375 verified claims are
-stored as ``fact_check`` sources through the same path as any import (``upsert_source``; the
-URL ``clef2020-vclaim:<id>`` makes reruns update nothing). Each tweet, its trailing embed
-attribution removed, is run as a claim; MAP@1, MAP@5 and Recall@5 are computed for the
-search order alone (the BM25 baseline) and for the linker's re-ranking.
+Pure: dataset readers, the tweet-as-claim builder, ranking with an injected search function,
+the metrics (MAP@1, MAP@5, Recall@5) and the report. ``service/eval/matching.py`` loads the
+verified claims into a store and runs this against it.
 """
 
 from __future__ import annotations
@@ -18,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
 
@@ -110,26 +108,7 @@ def claim_from_doc(doc: Doc, anchor: date) -> ClaimRecord:
                        spans=sorted(spans, key=lambda s: (s.start, s.end)))
 
 
-def load_vclaims(dataset_dir: Path, *, session_factory: Any, org_id: str,
-                 progress: bool = True) -> int:
-    """Store every verified claim as a fact_check source; return how many there are."""
-    from schemas.sources import SourceCreate
-    from service.persistence.sources import upsert_source
-
-    vclaims = read_vclaims(dataset_dir)
-    items = list(vclaims.items())
-    bar = tqdm(range(0, len(items), 500), desc="load verified claims", disable=not progress,
-               file=sys.stderr)
-    for start in bar:
-        with session_factory() as session, session.begin():
-            for vclaim_id, (claim, title) in items[start : start + 500]:
-                source = SourceCreate(kind="fact_check", claim_reviewed=claim, title=title or None,
-                                      url=f"{URL_PREFIX}{vclaim_id}", publisher="Snopes")
-                upsert_source(session, org_id=org_id, source=source)
-    return len(items)
-
-
-def _vclaim_id(hit: Any) -> str:
+def vclaim_id(hit: Any) -> str:
     return (hit.url or "").removeprefix(URL_PREFIX)
 
 
@@ -141,39 +120,17 @@ def rank_queries(claims: dict[str, ClaimRecord], *, search: Callable[[str], list
     bar = tqdm(claims.items(), desc="rank", disable=not progress, file=sys.stderr)
     for tweet_id, claim in bar:
         hits = list(search(linker.query(claim)))[: linker.config.candidates]
-        baseline[tweet_id] = [_vclaim_id(h) for h in hits]
-        reranked[tweet_id] = [_vclaim_id(r.hit) for r in linker.rank(claim, hits)]
+        baseline[tweet_id] = [vclaim_id(h) for h in hits]
+        reranked[tweet_id] = [vclaim_id(r.hit) for r in linker.rank(claim, hits)]
     return baseline, reranked
 
 
-def evaluate_matching(dataset_dir: Path, *, session_factory: Any, org_id: str, linker: Linker,
-                      progress: bool = True, split: str = "test") -> dict[str, Any]:
-    """MAP@1, MAP@5, Recall@5 on one split: search order alone, and re-ranked by the linker."""
-    from service.search import search_passages
-
-    n_sources = load_vclaims(dataset_dir, session_factory=session_factory, org_id=org_id,
-                             progress=progress)
+def tweet_claims(dataset_dir: Path, split: str, nlp: Language) -> dict[str, ClaimRecord]:
+    """Each tweet of ``split``, its embed attribution removed, as a claim by tweet id."""
     queries = read_queries(dataset_dir, split)
-    gold = read_qrels(dataset_dir, split)
-    texts = [strip_attribution(text) for _, text in queries]
-    docs = linker.nlp.pipe(texts, batch_size=64)
-    claims = {tid: claim_from_doc(doc, date.today()) for (tid, _), doc in zip(queries, docs,
-                                                                              strict=True)}
-    with session_factory() as session:
-        def search(query: str) -> list[Any]:
-            return search_passages(session, org_id=org_id, query=query,
-                                   kind="fact_check", limit=linker.config.candidates)
-
-        baseline, reranked = rank_queries(claims, search=search, linker=linker,
-                                          progress=progress)
-    return {
-        "dataset": "clef2020-t2", "split": split, "n_queries": sum(1 for q in queries
-                                                                   if gold.get(q[0])),
-        "n_sources": n_sources, "candidates": linker.config.candidates,
-        "semantic": linker.config.semantic,
-        "baseline": ranking_metrics(baseline, gold), "reranked": ranking_metrics(reranked, gold),
-        "published_best": PUBLISHED_BEST,
-    }
+    docs = nlp.pipe([strip_attribution(text) for _, text in queries], batch_size=64)
+    return {tid: claim_from_doc(doc, date.today())
+            for (tid, _), doc in zip(queries, docs, strict=True)}
 
 
 def format_matching_report(result: dict[str, Any]) -> str:

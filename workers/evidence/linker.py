@@ -1,7 +1,7 @@
 """Link a claim to evidence and assess it: query, search, re-rank, compare, decide.
 
 Requires: a loaded spaCy pipeline (to parse passages), a ``search`` callable that takes the
-query string and returns hits shaped like ``service.search.PassageHit`` (the job wrapper binds
+query string and returns hits shaped like ``service.store.search.PassageHit`` (the job wrapper binds
 it to the sources store and the organisation) and an anchor date for relative dates.
 Assigns: nothing; returns ``Evidence`` records (top k, best first) and a ``Verification``.
 Pure apart from a per-process cache of parsed passage spans, keyed by ``passage_id``.
@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from schemas.claims import ClaimRecord, Evidence, Verification
+from schemas.search_terms import strip_links
 from workers.evidence.assess import (
     ClaimFacts,
     PassageStance,
@@ -26,7 +27,7 @@ from workers.evidence.assess import (
     verdict,
 )
 from workers.evidence.passages import PassageLike, parse_spans, passage_anchor, published_iso
-from workers.evidence.query import build_query, clean_text
+from workers.evidence.query import build_query
 from workers.evidence.rerank import Features, SemanticScorer, features, relative_lexical
 
 Search = Callable[[str], Sequence[Any]]
@@ -114,7 +115,7 @@ class Linker:
         lexical = relative_lexical([h.lexical_score for h in hits])
         semantic: list[float | None] = [None] * len(hits)
         if self.semantic is not None and hits:
-            query = clean_text(facts.statement)
+            query = strip_links(facts.statement)
             semantic = list(self.semantic.similarities(query, [h.text for h in hits]))
         ranked = []
         for hit, lex, sem in zip(hits, lexical, semantic, strict=True):

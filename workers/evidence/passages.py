@@ -20,7 +20,7 @@ from workers.pipeline.spans import NUMERIC_LABELS
 
 
 class PassageLike(Protocol):
-    """The fields of ``service.search.PassageHit`` that the linker reads."""
+    """The fields of ``service.store.search.PassageHit`` that the linker reads."""
 
     @property
     def passage_id(self) -> int: ...

@@ -36,9 +36,16 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-SPEECH_LEMMAS = frozenset(
-    "say tell add announce claim state report note argue insist warn estimate predict write "
-    "explain confirm stress acknowledge admit reveal maintain allege contend assert declare "
+# Verbs of saying. Their subject is the speaker of reported speech and, in
+# ``spans.quote_speaker``, of a quote ("...," Krishna said).
+SAY_LEMMAS = frozenset(
+    "say tell add announce claim state report note argue insist warn write explain declare".split()
+)
+# Verbs that introduce reported speech ("X said (that) Y", "the report found that Y"): the verbs
+# of saying and verbs of stance or finding. Quotes keep to SAY_LEMMAS: "A photograph shows a
+# "..." sign" names no speaker.
+SPEECH_LEMMAS = SAY_LEMMAS | frozenset(
+    "estimate predict confirm stress acknowledge admit reveal maintain allege contend assert "
     "suggest show find".split()
 )
 # Verbs that frame another clause ("..., I think"): a clause before them is not spliced on.

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from service.config import Settings
+from service.store.settings import Settings
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -6,7 +6,7 @@ import base64
 import json
 from typing import Any
 
-from service.errors import InvalidCursor
+from service.store.errors import InvalidCursor
 
 
 def encode_cursor(values: list[Any]) -> str:

@@ -1,4 +1,8 @@
-"""``claimdesk eval TASK --dataset DIR``: accuracy on a dataset from ../shared/datasets."""
+"""``claimdesk eval TASK --dataset DIR``: accuracy on a dataset from ../shared/datasets.
+
+Pure scoring lives in ``workers/evaluation``; the runners here give it what it needs: the
+spaCy model named by the settings, and for matching and assessment a scratch store.
+"""
 
 from __future__ import annotations
 
@@ -24,11 +28,13 @@ def _evidence(task: str, path: Path, *, database_url: str | None, semantic: bool
     """Matching or assessment, against a scratch SQLite store unless a database URL is given."""
     import tempfile
 
-    from service.config import Settings
-    from service.persistence.db import make_engine, make_session_factory
-    from service.persistence.migrate import upgrade_database
-    from workers.evaluation.assessment import evaluate_assessment, format_assessment_report
-    from workers.evaluation.matching import evaluate_matching, format_matching_report
+    from service.eval.assessment import evaluate_assessment
+    from service.eval.matching import evaluate_matching
+    from service.store.db import make_engine, make_session_factory
+    from service.store.migrate import upgrade_database
+    from service.store.settings import Settings
+    from workers.evaluation.assessment import format_assessment_report
+    from workers.evaluation.matching import format_matching_report
     from workers.evidence import Linker, LinkerConfig
     from workers.pipeline.pipeline import load_nlp
 
@@ -69,7 +75,7 @@ def _checkworthiness(path: Path) -> int:
     else:
         sys.stderr.write(f"claimdesk eval: {path} is neither CheckThat! 2024 nor CLEF 2019\n")
         return 2
-    from service.config import Settings
+    from service.store.settings import Settings
 
     result = evaluate(path, nlp=load_nlp(Settings().spacy_model), scorer=load_scorer())
     sys.stdout.write(format_report(result) + "\n")

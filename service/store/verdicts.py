@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from schemas.sources import SourceCreate
-from service.errors import InvalidInput
-from service.persistence.models import Claim, Source
-from service.persistence.sources import upsert_source
+from service.store.errors import InvalidInput
+from service.store.models import Claim, Source
+from service.store.sources import upsert_source
 
 RATING_VALUES: dict[str, float | None] = {
     "true": 5, "mostly_true": 4, "mixed": 3, "misleading": 2, "mostly_false": 2, "false": 1,

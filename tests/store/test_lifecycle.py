@@ -1,4 +1,4 @@
-"""The sweeper: nothing accepted is lost when Redis was away or lost its jobs."""
+"""The lifecycle's sweeper: nothing accepted is lost when Redis was away or lost its jobs."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from rq import Queue
 
 from service.app import create_app
-from service.dispatch import sweep_once
-from service.persistence import articles
-from service.persistence.models import utcnow
-from service.queue import enqueue_process_article
+from service.store import articles, lifecycle
+from service.store.clock import utcnow
+from service.store.lifecycle import resend_stale
+from service.store.queue import enqueue_process_article
 from tests.factories import make_article
 from tests.support.servers import free_port, throwaway_redis
 
@@ -27,7 +27,7 @@ def test_sweeper_enqueues_an_article_whose_enqueue_failed(session_factory, redis
     with session_factory() as session:
         article = make_article(session)
     with session_factory() as session:
-        sent = sweep_once(session_factory, Queue("claimdesk", connection=redis),
+        sent = resend_stale(session_factory, Queue("claimdesk", connection=redis),
                           grace=timedelta(0))
         assert sent == 1
         assert articles.get_article(session, org_id="org_default",
@@ -40,9 +40,9 @@ def test_sweeper_leaves_articles_whose_job_is_still_queued(session_factory, redi
     with session_factory() as session:
         article = make_article(session)
         enqueue_process_article(queue, org_id="org_default", article_id=article.id)
-        articles.mark_enqueued(session, org_id="org_default", article_id=article.id)
+        lifecycle.mark_enqueued(session, org_id="org_default", article_id=article.id)
         session.commit()
-    assert sweep_once(session_factory, queue, grace=timedelta(0)) == 0
+    assert resend_stale(session_factory, queue, grace=timedelta(0)) == 0
     assert len(queue) == 1
 
 
@@ -52,7 +52,7 @@ def test_sweeper_requeues_an_article_whose_job_redis_lost(session_factory, redis
         article = make_article(session)
         article.enqueued_at = utcnow() - timedelta(minutes=10)
         session.commit()
-    assert sweep_once(session_factory, queue, grace=timedelta(minutes=1)) == 1
+    assert resend_stale(session_factory, queue, grace=timedelta(minutes=1)) == 1
     assert queue.job_ids == [f"process-article-{article.id}"]
 
 
@@ -60,7 +60,7 @@ def test_sweeper_waits_out_the_grace_period(session_factory, redis) -> None:
     with session_factory() as session:
         make_article(session)
     queue = Queue("claimdesk", connection=redis)
-    assert sweep_once(session_factory, queue, grace=timedelta(minutes=5)) == 0
+    assert resend_stale(session_factory, queue, grace=timedelta(minutes=5)) == 0
     assert len(queue) == 0
 
 

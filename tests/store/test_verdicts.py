@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rq import Queue, SimpleWorker
 
-from service.persistence import claims
-from service.persistence.models import Claim, utcnow
-from service.queue import enqueue_process_article
-from service.verdicts import claim_source_url, record_verified_claim
+from service.store import claims
+from service.store.models import Claim, utcnow
+from service.store.queue import enqueue_process_article
+from service.store.verdicts import claim_source_url, record_verified_claim
 from tests.factories import make_article
 
 ORG = "org_default"

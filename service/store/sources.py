@@ -1,23 +1,23 @@
 """Source queries: upsert by URL within an organisation, read, delete, list passages.
 
-Storing a source also stores its passages (``service.passages``); the full-text index
+Storing a source also stores its passages (``service.store.passages``); the full-text index
 follows the passages table (SQLite triggers, PostgreSQL generated column).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, Literal, overload
+from typing import Any, Literal
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from schemas.sources import SourceCreate
-from service.errors import NotFound
-from service.ids import new_id
-from service.passages import TextPiece, split_passages
-from service.persistence.models import Passage, Source
+from service.store.clock import as_utc
+from service.store.errors import NotFound
+from service.store.ids import new_id
+from service.store.models import Passage, Source
+from service.store.passages import TextPiece, split_passages
 
 Outcome = Literal["created", "updated", "unchanged"]
 _INDEXED = ("kind", "text", "claim_reviewed", "title")
@@ -71,25 +71,6 @@ def list_passages(session: Session, *, org_id: str, source_id: str) -> list[Pass
         .order_by(Passage.position)
     )
     return list(session.scalars(query))
-
-
-@overload
-def as_utc(value: datetime) -> datetime: ...
-
-
-@overload
-def as_utc(value: None) -> None: ...
-
-
-@overload
-def as_utc(value: datetime | None) -> datetime | None: ...
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """Datetimes read back from SQLite are naive; every stored one is UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _by_url(session: Session, *, org_id: str, url: str) -> Source | None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.passages import split_passages, split_sentences
+from service.store.passages import split_passages, split_sentences
 
 
 @pytest.mark.parametrize(

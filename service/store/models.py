@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -18,9 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from schemas.articles import ArticleState
+from schemas.claims import AutoVerdict, ClaimType, ReviewState
+from schemas.sources import SourceKind
+from service.store.clock import utcnow
 
 
 class Base(DeclarativeBase):
@@ -44,7 +45,7 @@ class Article(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
-    state: Mapped[str] = mapped_column(String(16), default="queued")
+    state: Mapped[ArticleState] = mapped_column(String(16), default="queued")
     text: Mapped[str] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
@@ -58,7 +59,7 @@ class Article(Base):
     failure_reason: Mapped[str | None] = mapped_column(Text)
     enqueued_at: Mapped[datetime | None] = mapped_column()
     processed_at: Mapped[datetime | None] = mapped_column()
-    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    leased_by: Mapped[str | None] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -84,10 +85,10 @@ class Claim(Base):
     spans: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     speaker: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    auto: Mapped[str] = mapped_column(String(16), default="no_evidence")
+    auto: Mapped[AutoVerdict] = mapped_column(String(16), default="no_evidence")
     auto_confidence: Mapped[float] = mapped_column(Float, default=0.0)
     auto_reason: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16), default="queued")
+    state: Mapped[ReviewState] = mapped_column(String(16), default="queued")
     verdict: Mapped[str | None] = mapped_column(String(32))
     assignee: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[datetime | None] = mapped_column()
@@ -95,9 +96,9 @@ class Claim(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
-    def types(self) -> list[str]:
+    def types(self) -> list[ClaimType]:
         """Types are stored as ``,quantity,temporal,`` so a LIKE filter works everywhere."""
-        return [t for t in self.types_text.split(",") if t]
+        return [cast(ClaimType, t) for t in self.types_text.split(",") if t]
 
 
 class Source(Base):
@@ -116,7 +117,7 @@ class Source(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[SourceKind] = mapped_column(String(16))
     url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
     publisher: Mapped[str | None] = mapped_column(Text)

@@ -1,9 +1,10 @@
 """Full-text search of source passages: SQLite FTS5 (bm25) or PostgreSQL tsvector (ts_rank_cd).
 
 Queries are OR-of-terms: a claim's statement rarely shares every word with its evidence.
-The terms come from ``query_terms`` (lower-cased words and numbers, stop words dropped, at
-most ``max_terms``), and the match expression is built from them, never from the raw text,
-so quotes, operators and punctuation in a query cannot break the SQL. What is indexed: a
+The terms come from ``schemas.search_terms.search_terms`` (lower-cased words and numbers,
+stop words dropped, at most 32: the same words the linker's queries are written in), and the
+match expression is built from them, never from the raw text, so quotes, operators and
+punctuation in a query cannot break the SQL. What is indexed: a
 document's passages (``text``), a fact check's ``claim_reviewed`` with its ``title`` as a
 second, lighter field (``heading``).
 
@@ -36,20 +37,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from service.persistence.models import Passage, Source
-from service.persistence.sources import as_utc
+from schemas.search_terms import search_terms
+from schemas.sources import SourceKind
+from service.store.clock import as_utc
+from service.store.models import Passage, Source
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing don down during each
-    few for from further had has have having he her here hers herself him himself his how i if
-    in into is it its itself just me more most my myself no nor not now of off on once only or
-    other our ours ourselves out over own same she should so some such than that the their
-    theirs them themselves then there these they this those through to too under until up upon
-    very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves said says say according""".split()
-)
 _FTS_WEIGHTS = (1.0, 0.5)  # bm25 weights of the ``text`` and ``heading`` columns
 _FTS_TABLE = table("passages_fts", column("rowid"))
 
@@ -60,7 +52,7 @@ class PassageHit:
 
     passage_id: int
     source_id: str
-    kind: str
+    kind: SourceKind
     text: str
     start: int
     end: int
@@ -77,23 +69,10 @@ class PassageHit:
     spans: list[dict[str, Any]] | None
 
 
-def query_terms(text: str, *, max_terms: int = 32) -> list[str]:
-    """The distinct lower-cased words and numbers of ``text`` that a search uses, in order."""
-    terms: list[str] = []
-    for match in _TOKEN.finditer(text.lower()):
-        term = match.group()
-        if term in STOP_WORDS or (len(term) == 1 and not term.isdigit()) or term in terms:
-            continue
-        terms.append(term)
-        if len(terms) == max_terms:
-            break
-    return terms
-
-
 def search_passages(session: Session, *, org_id: str, query: str, kind: str | None = None,
                     limit: int = 50) -> list[PassageHit]:
     """The organisation's passages best matching any term of ``query``, best first."""
-    terms = query_terms(query)
+    terms = search_terms(query)
     if not terms or limit <= 0:
         return []
     dialect = session.get_bind().dialect.name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workers.evaluation.matching import evaluate_matching
+from service.eval.matching import evaluate_matching
 from workers.evidence import Linker, LinkerConfig
 from workers.pipeline.pipeline import load_nlp
 

@@ -9,7 +9,7 @@ from redis import Redis
 from rq import Callback, Queue, Retry
 from rq.job import Job
 
-from service.config import Settings
+from service.store.settings import Settings
 
 PROCESS_ARTICLE = "workers.jobs.process_article"
 PROCESS_ARTICLE_FAILED = "workers.jobs.on_process_article_failure"

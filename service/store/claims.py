@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from schemas.claims import ClaimOut, ClaimRecord, Evidence, TextRange, Verification
 from schemas.pages import Page
-from service.errors import NotFound
-from service.ids import new_id
-from service.persistence.cursors import decode_cursor, encode_cursor
-from service.persistence.models import Claim
+from service.store.cursors import decode_cursor, encode_cursor
+from service.store.errors import NotFound
+from service.store.ids import new_id
+from service.store.models import Claim
 
 MAX_LIMIT = 200
 
@@ -123,13 +123,13 @@ def to_claim_out(row: Claim) -> ClaimOut:
         id=row.id, article_id=row.article_id, text=row.text, start=row.start_offset,
         end=row.end_offset, statement=row.statement,
         sentence=TextRange(start=row.sentence_start, end=row.sentence_end),
-        checkworthiness=row.checkworthiness, types=row.types,  # type: ignore[arg-type]
+        checkworthiness=row.checkworthiness, types=row.types,
         spans=row.spans,  # type: ignore[arg-type]
         speaker=row.speaker,
         evidence=[Evidence.model_validate(e) for e in row.evidence],
         verification=Verification(
-            auto=row.auto, confidence=row.auto_confidence,  # type: ignore[arg-type]
-            reason=row.auto_reason, state=row.state,  # type: ignore[arg-type]
+            auto=row.auto, confidence=row.auto_confidence, reason=row.auto_reason,
+            state=row.state,
             verdict=row.verdict, assignee=row.assignee, reviewed_at=row.reviewed_at,
             version=row.version,
         ),

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import PayloadTooLarge, problem_response
+from service.api.problems import PayloadTooLarge, problem_response
 
 
 class BodySizeLimit:

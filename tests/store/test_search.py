@@ -9,10 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from schemas.sources import SourceCreate
-from service import search
-from service.persistence import sources
-from service.persistence.models import Organisation, Source
-from service.search import cache_passage_spans, query_terms, search_passages
+from service.store import search, sources
+from service.store.models import Organisation, Source
+from service.store.search import cache_passage_spans, search_passages
 
 ORG = "org_default"
 JOBS_REPORT = (
@@ -133,27 +132,6 @@ def test_operators_and_punctuation_in_a_query_are_just_text(session: Session,
 def test_a_query_of_stop_words_finds_nothing(session: Session) -> None:
     store_corpus(session)
     assert search_passages(session, org_id=ORG, query="it is what it was, and the") == []
-
-
-@pytest.mark.parametrize(
-    ("text", "terms"),
-    [
-        # lower-cased, stop words and single letters dropped, numbers kept whole
-        ("The U.S. rate is 3.5% and 7,800 jobs", ["rate", "3.5", "7,800", "jobs"]),
-        # repeated words once, in first-seen order
-        ("Jobs, jobs and more JOBS for workers", ["jobs", "workers"]),
-        # operator characters never reach a term
-        ('"unemp*" NEAR(x) -y col:z', ["unemp", "near", "col"]),
-        # nothing but stop words
-        ("it is what it was", []),
-    ],
-)
-def test_query_terms(text: str, terms: list[str]) -> None:
-    assert query_terms(text) == terms
-
-
-def test_query_terms_are_capped() -> None:
-    assert len(query_terms(" ".join(f"word{i}" for i in range(100)), max_terms=32)) == 32
 
 
 def test_cached_spans_come_back_with_hits(session: Session) -> None:

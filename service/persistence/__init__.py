@@ -1,1 +1,0 @@
-"""Queries, keyword-only, always scoped by ``org_id``."""

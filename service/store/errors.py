@@ -1,0 +1,46 @@
+"""What the store refuses, as plain exceptions (no HTTP here).
+
+``detail`` is a sentence for a person; ``extra`` holds fields a client may read (an id, a
+list of choices). ``service/api/problems.py`` maps each class to its RFC 9457 problem type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StoreError(Exception):
+    """Base of every refusal of the store and of article intake."""
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        super().__init__(detail or type(self).__name__)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(StoreError):
+    """No such row in the caller's organisation."""
+
+
+class InvalidInput(StoreError):
+    """A value the store cannot take."""
+
+
+class InvalidCursor(InvalidInput):
+    """A pagination cursor this service did not issue."""
+
+
+class EmptyText(InvalidInput):
+    """An article with no text once white space is removed."""
+
+
+class BinaryText(InvalidInput):
+    """Binary data sent as article text."""
+
+
+class UnsupportedLanguage(InvalidInput):
+    """An article in a language the service is not set up for."""
+
+
+class IdempotencyConflict(StoreError):
+    """An Idempotency-Key reused with another body."""

@@ -1,0 +1,198 @@
+"""The article lifecycle, in one place.
+
+``queued`` (stored; ``enqueued_at`` set once its job is in Redis) -> ``processing`` (leased
+by one job: ``leased_by`` names it) -> ``processed`` | ``failed`` (with ``failure_reason``).
+A job that fails before storing claims ``release``s the articles it leased but did not own
+back to ``queued``; the sweeper re-sends queued articles whose job Redis lost and leases a
+dead worker held past ``stale_after``. Every function takes ``org_id`` except the sweeper's
+operator-wide query, which says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from redis.exceptions import RedisError
+from rq import Queue
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from schemas.articles import ArticleState
+from service.store.articles import get_article
+from service.store.clock import utcnow
+from service.store.models import Article
+from service.store.queue import enqueue_process_article, job_is_pending
+
+log = logging.getLogger(__name__)
+DONE: tuple[ArticleState, ...] = ("processed", "failed")
+
+
+def dispatch_article(session: Session, queue: Queue, *, org_id: str, article_id: str,
+                     job_timeout: int = 600) -> bool:
+    """Enqueue processing and record it; False (article still stored) when Redis is away."""
+    try:
+        enqueue_process_article(queue, org_id=org_id, article_id=article_id,
+                                job_timeout=job_timeout)
+    except RedisError as exc:
+        log.warning("could not enqueue %s, the sweeper will retry: %s", article_id, exc)
+        return False
+    mark_enqueued(session, org_id=org_id, article_id=article_id)
+    session.commit()
+    return True
+
+
+def mark_enqueued(session: Session, *, org_id: str, article_id: str) -> None:
+    """Its job is in Redis: the sweeper leaves it alone while the job is pending."""
+    get_article(session, org_id=org_id, article_id=article_id).enqueued_at = utcnow()
+
+
+def lease_batch(session: Session, *, org_id: str, article_id: str, lease: str, limit: int,
+                stale_after: timedelta) -> list[Article]:
+    """Lease an article, and up to ``limit - 1`` more queued ones of its organisation, to a job.
+
+    Returns ``[]`` when the article is done, failed, or leased by another job whose lease is
+    fresher than ``stale_after``. Leased articles are ``processing`` with ``leased_by =
+    lease``, the named article first. Each lease is a conditional UPDATE, so of two racing
+    jobs only one takes an article: on SQLite the first UPDATE also takes the database's write
+    lock, on PostgreSQL rows other workers hold are skipped (SKIP LOCKED).
+    """
+    get_article(session, org_id=org_id, article_id=article_id)  # NotFound for a wrong id
+    held_elsewhere = and_(
+        Article.state == "processing",
+        Article.leased_by.is_not(None),
+        Article.leased_by != lease,
+        Article.updated_at > utcnow() - stale_after,
+    )
+    mine = _take(session, org_id, [article_id], lease,
+                 ~Article.state.in_(DONE) & ~held_elsewhere)
+    if not mine:
+        return []
+    candidates = session.scalars(
+        select(Article.id)
+        .where(Article.org_id == org_id, Article.state == "queued", Article.id != article_id,
+               Article.enqueued_at.is_not(None))
+        .order_by(Article.received_at)
+        .limit(max(0, limit - 1))
+        .with_for_update(skip_locked=True)
+    ).all()
+    others = _take(session, org_id, list(candidates), lease, Article.state == "queued")
+    rows = session.scalars(
+        select(Article).where(Article.org_id == org_id, Article.id.in_([article_id, *others]))
+        .order_by(Article.received_at)
+        .execution_options(populate_existing=True)
+    ).all()
+    return sorted(rows, key=lambda row: row.id != article_id)
+
+
+def _take(session: Session, org_id: str, ids: list[str], lease: str,
+          leasable: ColumnElement[bool]) -> list[str]:
+    """Mark those of ``ids`` that are still leasable as processing under ``lease``."""
+    taken = []
+    for article_id in ids:
+        result = session.execute(
+            update(Article)
+            .where(Article.org_id == org_id, Article.id == article_id, leasable)
+            .values(state="processing", leased_by=lease, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            taken.append(article_id)
+    return taken
+
+
+def release(session: Session, *, org_id: str, article_ids: list[str], lease: str) -> None:
+    """Hand articles a failed batch had leased back to ``queued`` (the sweeper re-sends them)."""
+    for row in session.scalars(select(Article).where(
+        Article.org_id == org_id, Article.id.in_(article_ids), Article.leased_by == lease,
+        Article.state == "processing",
+    )):
+        row.state, row.leased_by = "queued", None
+
+
+def mark_processed(session: Session, *, org_id: str, article_id: str) -> Article:
+    """Claims stored and linked: ``processed``, stamped ``processed_at``."""
+    row = get_article(session, org_id=org_id, article_id=article_id)
+    row.state, row.failure_reason, row.processed_at = "processed", None, utcnow()
+    return row
+
+
+def mark_failed(session: Session, *, org_id: str, article_id: str, reason: str) -> Article:
+    """The article can not be processed (no text, or every try failed): ``failed``, and why."""
+    row = get_article(session, org_id=org_id, article_id=article_id)
+    row.state, row.failure_reason = "failed", reason
+    return row
+
+
+def find_articles_to_resend(session: Session, *, now: datetime, grace: timedelta,
+                            stale_after: timedelta = timedelta(hours=1),
+                            limit: int = 100) -> list[tuple[str, str, datetime | None]]:
+    """Operator-wide: queued articles never enqueued or enqueued before ``now - grace``, and
+    articles left ``processing`` longer than ``stale_after`` (a worker died holding them).
+
+    Returns ``(org_id, article_id, enqueued_at)``; the sweeper checks Redis for the job.
+    """
+    cutoff = now - grace
+    query = (
+        select(Article.org_id, Article.id, Article.enqueued_at)
+        .where(
+            or_(
+                and_(Article.state == "queued",
+                     or_(and_(Article.enqueued_at.is_(None), Article.received_at <= cutoff),
+                         Article.enqueued_at <= cutoff)),
+                and_(Article.state == "processing", Article.updated_at <= now - stale_after),
+            ),
+        )
+        .order_by(Article.received_at)
+        .limit(limit)
+    )
+    return [(r.org_id, r.id, r.enqueued_at) for r in session.execute(query)]
+
+
+def resend_stale(factory: sessionmaker[Session], queue: Queue, *, grace: timedelta,
+                 job_timeout: int = 600) -> int:
+    """Enqueue queued articles whose enqueue failed or whose job Redis no longer holds."""
+    sent = 0
+    with factory() as session:
+        candidates = find_articles_to_resend(
+            session, now=utcnow(), grace=grace, stale_after=timedelta(seconds=2 * job_timeout)
+        )
+        for org_id, article_id, enqueued_at in candidates:
+            try:
+                if enqueued_at is not None and job_is_pending(queue, article_id):
+                    continue
+            except RedisError:
+                return sent
+            if not dispatch_article(session, queue, org_id=org_id, article_id=article_id,
+                                    job_timeout=job_timeout):
+                return sent
+            sent += 1
+    return sent
+
+
+class Sweeper:
+    """A daemon thread running ``resend_stale`` every ``interval`` seconds."""
+
+    def __init__(self, factory: sessionmaker[Session], queue: Queue, *, interval: float,
+                 grace: timedelta, job_timeout: int) -> None:
+        self._args = (factory, queue)
+        self._interval, self._grace, self._timeout = interval, grace, job_timeout
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="claimdesk-sweeper", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                sent = resend_stale(*self._args, grace=self._grace, job_timeout=self._timeout)
+                if sent:
+                    log.info("sweeper enqueued %d article(s)", sent)
+            except Exception:  # keep sweeping whatever one pass hit
+                log.exception("sweep failed")
