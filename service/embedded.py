@@ -36,7 +36,8 @@ def worker_environment(settings: Settings) -> dict[str, str]:
     env["REDIS_URL"] = settings.redis_url or ""
     env["DATABASE_URL"] = settings.resolved_database_url()
     env["CLAIMDESK_DATA_DIR"] = str(settings.data_dir.resolve())
-    env["CLAIMDESK_SPACY_MODEL"] = settings.spacy_model
+    if settings.spacy_model:
+        env["CLAIMDESK_SPACY_MODEL"] = settings.spacy_model
     return env
 
 

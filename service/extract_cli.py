@@ -8,18 +8,30 @@ from datetime import date
 from pathlib import Path
 
 from schemas.claims import ClaimRecord
+from service.store.settings import Settings
 
 
-def run_extract(path: str, *, published_at: str | None, fmt: str) -> int:
-    from workers.pipeline.pipeline import build_pipeline
+def run_extract(path: str, *, published_at: str | None, fmt: str,
+                settings: Settings | None = None) -> int:
+    """Print the claims of one text file; the model and sentence limit come from the settings."""
+    from workers.pipeline.pipeline import PipelineConfig, build_pipeline
 
+    settings = settings or Settings()
     try:
         text = Path(path).read_text(encoding="utf-8")
         anchor = date.fromisoformat(published_at) if published_at else None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         sys.stderr.write(f"claimdesk extract: {exc}\n")
         return 2
-    records = build_pipeline().run(text, anchor)
+    config = PipelineConfig(model=settings.spacy_model,
+                            max_sentence_chars=settings.max_sentence_chars)
+    try:
+        pipeline = build_pipeline(config)
+    except OSError as exc:  # spaCy's "can't find model": the package is not installed
+        sys.stderr.write(f"claimdesk extract: cannot load the spaCy model "
+                         f"{settings.spacy_model!r} (CLAIMDESK_SPACY_MODEL): {exc}\n")
+        return 2
+    records = pipeline.run(text, anchor)
     if fmt == "json":
         payload = {"claims": [r.model_dump(mode="json", exclude_none=True) for r in records]}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

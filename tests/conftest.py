@@ -77,3 +77,11 @@ def session(session_factory: object) -> Iterator[Session]:
 def client(settings: Settings, session_factory: object) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The pipeline's spaCy model, loaded once for the session (``load_nlp`` caches it)."""
+    from workers.pipeline.pipeline import load_nlp
+
+    return load_nlp()

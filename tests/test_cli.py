@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,9 +11,10 @@ from pathlib import Path
 from tests.factories import KRISHNA
 
 
-def claimdesk(*args: str) -> subprocess.CompletedProcess[str]:
+def claimdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
-                          text=True, timeout=180, check=False)
+                          text=True, timeout=180, check=False,
+                          env=None if env is None else {**os.environ, **env})
 
 
 def test_extract_prints_claim_records_as_json(tmp_path: Path) -> None:
@@ -44,3 +46,10 @@ def test_extract_table_has_one_row_a_claim(tmp_path: Path) -> None:
 def test_extract_missing_file_exits_2_with_a_message(tmp_path: Path) -> None:
     result = claimdesk("extract", str(tmp_path / "nope.txt"))
     assert result.returncode == 2 and "nope.txt" in result.stderr
+
+
+def test_extract_uses_the_spacy_model_the_settings_name(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(KRISHNA, encoding="utf-8")
+    result = claimdesk("extract", str(article), env={"CLAIMDESK_SPACY_MODEL": "no_such_model"})
+    assert result.returncode == 2 and "no_such_model" in result.stderr

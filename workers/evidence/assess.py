@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from schemas.claims import AutoVerdict, Evidence, Stance, Verification
@@ -52,7 +52,6 @@ class PassageStance:
     focus: tuple[int, int] | None = None
     from_rating: bool = False
     basis: str = ""  # what decided: "rating", "quantity", "date" or "" (nothing)
-    details: list[str] = field(default_factory=list)
 
 
 def claim_facts(statement: str, spans: Sequence[Any]) -> ClaimFacts:
@@ -147,10 +146,10 @@ def _figure_verdict(results: list[tuple[Stance, dict, str]], *, label: str) -> P
         for (stance, span, _), detail in zip(results, details, strict=True):
             if stance == wanted:
                 return PassageStance(stance, detail, (span["start"], span["end"]),
-                                     basis=span["kind"], details=details)
+                                     basis=span["kind"])
     if results:
         stance, span, _ = results[0]
-        return PassageStance("related", details[0], (span["start"], span["end"]), details=details)
+        return PassageStance("related", details[0], (span["start"], span["end"]))
     return PassageStance("related")
 
 

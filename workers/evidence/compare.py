@@ -36,8 +36,6 @@ POINT = frozenset({"=", "~"})
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _NEAR_BELOW = re.compile(r"\b(?:nearly|almost|just under|close to|just shy of)\b", re.I)
 _NEAR_ABOVE = re.compile(r"\b(?:just over|just above|slightly more than)\b", re.I)
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
-           "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
 _UNIT_ALIASES = {"percent": "%", "per cent": "%", "percentage": "%", "pct": "%",
                  "percentage points": "pp", "points": "pp", "dollars": "USD", "$": "USD",
                  "euros": "EUR", "pounds": "GBP", "people": "person", "persons": "person"}

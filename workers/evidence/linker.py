@@ -4,7 +4,8 @@ Requires: a loaded spaCy pipeline (to parse passages), a ``search`` callable tha
 query string and returns hits shaped like ``service.store.search.PassageHit`` (the job wrapper binds
 it to the sources store and the organisation) and an anchor date for relative dates.
 Assigns: nothing; returns ``Evidence`` records (top k, best first) and a ``Verification``.
-Pure apart from a per-process cache of parsed passage spans, keyed by ``passage_id``.
+Pure apart from a per-process cache of parsed passage spans, keyed by ``(passage_id, text)``
+(SQLite reuses the ids of deleted passages, so the id alone could return another's spans).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """What the linker needs of a search hit, and the figures and names found in a passage.
 
-Requires: search hits with the fields of ``PassageHit`` (``service/search.py``; workers do not
-import the service, so the fields are named here as a Protocol) and a parsed spaCy Doc of the
-passage text. Assigns: nothing; ``parse_spans`` returns span dicts shaped like the claim
-record's spans (``kind``, ``text``, ``start``, ``end``, ``normalized`` or ``label``), with
-offsets into the passage text; they are what the lead caches on the passage row.
+Requires: search hits with the fields of ``PassageHit`` (``service/store/search.py``; the
+evidence code does not import the service, so the fields are named here as a Protocol) and a
+parsed spaCy Doc of the passage text. Assigns: nothing; ``parse_spans`` returns span dicts shaped
+like the claim record's spans (``kind``, ``text``, ``start``, ``end``, ``normalized`` or
+``label``), with offsets into the passage text; they are what the link job caches on the
+passage row (later searches return them as ``hit.spans``).
 """
 
 from __future__ import annotations

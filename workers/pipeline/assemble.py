@@ -50,19 +50,19 @@ def sentence_spans(sent: SpacySpan, text: str,
 
 
 def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
-                    segment: SegmentConfig, min_checkworthiness: float = 0.0) -> list[ClaimRecord]:
+                    segment: SegmentConfig) -> list[ClaimRecord]:
     """Claim records of a parsed Doc."""
     claims: list[ClaimRecord] = []
     previous: list[SpacySpan] = []
     text = doc.text  # rebuilt by spaCy on every access: read it once
     for sent in candidate_sentences(doc, segment):
-        claims.extend(_sentence_claims(sent, text, anchor, scorer, previous, min_checkworthiness))
+        claims.extend(_sentence_claims(sent, text, anchor, scorer, previous))
         previous = [*previous[-1:], sent]
     return claims
 
 
 def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: CheckworthinessScorer,
-                     previous: list[SpacySpan], floor: float) -> list[ClaimRecord]:
+                     previous: list[SpacySpan]) -> list[ClaimRecord]:
     spans, dates = sentence_spans(sent, text, anchor)
     units = split_units(sent)
     scores = unit_scores(sent, units, scorer)
@@ -75,11 +75,9 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
             continue  # the attribution unit carries what was said
         if not checkable and unit.kind != "attribution" and score < 0.5:
             continue
-        record = _record(sent, text, unit, inside, dates, score, previous,
-                         speaker=resolve_speaker(sent, unit.speaker or speaker, previous),
-                         attributed=unit.kind in _ATTRIBUTED)
-        if record.checkworthiness >= floor:
-            records.append(record)
+        records.append(_record(sent, text, unit, inside, dates, score, previous,
+                               speaker=resolve_speaker(sent, unit.speaker or speaker, previous),
+                               attributed=unit.kind in _ATTRIBUTED))
     return records
 
 

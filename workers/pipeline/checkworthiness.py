@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -37,7 +36,6 @@ class CheckworthinessConfig:
     """Where the weights come from; `weights_path` overrides the shipped package data."""
 
     weights_path: Path | None = None
-    threshold: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +96,6 @@ class CheckworthinessScorer:
         self.config = config or CheckworthinessConfig()
         self.model = read_model(self.config.weights_path)
 
-    def logit(self, span: Any) -> float:
-        """Uncalibrated model logit of one sentence."""
-        return self._logit(featurize(span))
-
     def _logit(self, features: SentenceFeatures) -> float:
         """Linear score of precomputed features."""
         model = self.model
@@ -115,14 +109,6 @@ class CheckworthinessScorer:
             return 0.0
         model = self.model
         return _sigmoid(model.calib_slope * self._logit(features) + model.calib_offset)
-
-    def score_many(self, spans: Iterable[Any]) -> list[float]:
-        """Scores of several parsed sentences, in order."""
-        return [self.score(span) for span in spans]
-
-    def is_checkworthy(self, span: Any) -> bool:
-        """True when the score reaches the configured threshold."""
-        return self.score(span) >= self.config.threshold
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
-"""Word lists and token readers for amounts, used by the quantity normalizer.
+"""Token readers for amounts, used by the quantity normalizer (word tables: ``numtables.py``).
 
-Requires: a parsed spaCy Doc (token text, lower_, pos_, lemma_, ent_type_).
+Requires: a parsed spaCy Doc (token text, lower_, pos_, lemma_, ent_type_, tag_, head).
 Assigns: nothing; it reads numbers, scales, currencies, comparators and proportions
 into Candidate records (token indices) that quantities.py turns into Quantity spans.
 """

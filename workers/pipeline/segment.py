@@ -1,7 +1,8 @@
 """Segment: the sentences of a parsed Doc worth looking at for claims.
 
 requires: ``doc.sents`` (the parser). assigns: nothing; yields sentence Spans, trimmed of
-surrounding whitespace, skipping questions, the outlet's boilerplate and oversized sentences.
+surrounding whitespace, skipping questions, the outlet's boilerplate, and sentences that are too
+short (under ``min_tokens`` tokens) or oversized.
 """
 
 from __future__ import annotations

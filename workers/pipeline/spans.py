@@ -1,8 +1,9 @@
 """Spans: entities and quotes of a sentence, as claim-record spans.
 
-requires: ``doc.ents`` (NER) and a sentence Span. assigns: nothing; returns ``schemas.claims.Span``
-objects with offsets into ``doc.text``. Quantities and dates have their own stages
-(``quantities.py``, ``dates.py``): spaCy's numeric labels are not trusted for them.
+requires: ``doc.ents`` (NER) and a sentence Span; for a quote's speaker also the parse (lemma,
+POS, dependencies). assigns: nothing; returns ``schemas.claims.Span`` objects with offsets into
+``doc.text``. Quantities and dates have their own stages (``quantities.py``, ``dates.py``):
+spaCy's numeric labels are not trusted for them.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ import re
 from spacy.tokens import Span as SpacySpan
 
 from schemas.claims import Span
+from workers.pipeline.clauses import SAY_LEMMAS
 
 NUMERIC_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})
 _QUOTE = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
-_SAY_LEMMAS = frozenset({"say", "tell", "state", "add", "claim", "argue", "write", "announce",
-                         "insist", "warn", "declare", "note", "explain", "report"})
 
 
 def entity_spans(sent: SpacySpan) -> list[Span]:
@@ -45,7 +45,7 @@ def quote_spans(sent: SpacySpan) -> list[Span]:
 def quote_speaker(sent: SpacySpan) -> str | None:
     """The subject of the sentence's saying verb ("..., Krishna said." -> "Krishna")."""
     for token in sent:
-        if token.lemma_ in _SAY_LEMMAS and token.pos_ == "VERB":
+        if token.lemma_ in SAY_LEMMAS and token.pos_ == "VERB":
             for child in token.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
                     return sent.doc[child.left_edge.i : child.right_edge.i + 1].text

