@@ -8,7 +8,8 @@ import pytest
 from spacy.language import Language
 
 from workers.pipeline.assemble import sentence_spans
-from workers.pipeline.claim_types import classify
+from workers.pipeline.claim_types import classify, is_announcement
+from workers.pipeline.pipeline import build_pipeline
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,41 @@ def test_classify(nlp: Language, text: str, attributed: bool, expected: list[str
     sent = next(doc.sents)
     spans, _ = sentence_spans(sent, doc.text, date(2024, 1, 1))
     assert classify(sent, spans, attributed=attributed) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "announced"),
+    [
+        # a named company's decision, "no longer"
+        ("Telenord will no longer sell its home alarm service.", True),
+        # "plans to" with an organisation noun
+        ("The council plans to raise parking fees.", True),
+        # "has decided to"
+        ("The company has decided to close its Bergen plant.", True),
+        # "we" speaking for the organisation, with an action verb
+        ("We will stop selling cigarettes in all our stores.", True),
+        # a forecast about the world
+        ("Prices will rise next year.", False),
+        # "will" with a common noun and no decision verb stays a forecast
+        ("The bank will raise rates.", False),
+        # a person's expected result is no decision
+        ("Smith will win the race.", False),
+        # past facts are not announcements
+        ("Telenord sold its alarm service in 2021.", False),
+    ],
+)
+def test_is_announcement(nlp: Language, text: str, announced: bool) -> None:
+    assert is_announcement(list(nlp(text))) is announced
+
+
+def test_an_announced_decision_is_queued_and_a_bare_forecast_is_not() -> None:
+    pipeline = build_pipeline()
+    article = ("Telenord will no longer sell its home alarm service, its chief executive said. "
+               "The council plans to raise parking fees. Prices will rise next year.")
+    queued = [c.text for c in pipeline.run(article, date(2024, 3, 5))
+              if c.checkworthiness >= 0.5]
+    assert any(text.startswith("Telenord will no longer sell") for text in queued)
+    assert "The council plans to raise parking fees" in queued
+    assert not any("Prices will rise" in text for text in queued)
+    types = {c.text: c.types for c in pipeline.run(article, date(2024, 3, 5))}
+    assert all("prediction" not in t for text, t in types.items() if "Telenord" in text)

@@ -15,7 +15,7 @@ from spacy.tokens import Span as SpacySpan
 from schemas.claims import ClaimRecord, Span, TextRange
 from workers.pipeline.anchoring import absolute_phrase
 from workers.pipeline.checkworthiness import CheckworthinessScorer
-from workers.pipeline.claim_types import classify
+from workers.pipeline.claim_types import classify, is_announcement
 from workers.pipeline.clauses import ClaimUnit, split_units
 from workers.pipeline.dates import DateMention, find_dates
 from workers.pipeline.quantities import find_quantities
@@ -28,6 +28,7 @@ from workers.pipeline.statements import (
 )
 
 CHECKABLE = frozenset({"quantity", "date", "entity"})
+ANNOUNCED_SCORE = 0.6
 _ATTRIBUTED = frozenset({"attribution", "reported"})
 
 
@@ -83,7 +84,10 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
 
 def unit_scores(sent: SpacySpan, units: list[ClaimUnit],
                 scorer: CheckworthinessScorer) -> list[float]:
-    """Each unit scored on its own words; an attribution takes the score of what was said."""
+    """Each unit scored on its own words; an attribution takes the score of what was said.
+
+    An announced decision is check-worthy whatever its words score (``ANNOUNCED_SCORE``).
+    """
     doc = sent.doc
     has_reported = any(u.kind == "reported" for u in units)
     scores: list[float | None] = []
@@ -91,8 +95,9 @@ def unit_scores(sent: SpacySpan, units: list[ClaimUnit],
         if has_reported and unit.kind == "attribution":
             scores.append(None)  # filled in below, no need to score it
             continue
-        span = doc.char_span(unit.start, unit.end, alignment_mode="expand")
-        scores.append(scorer.score(span if span is not None else sent))
+        span = doc.char_span(unit.start, unit.end, alignment_mode="expand") or sent
+        score = scorer.score(span)
+        scores.append(max(score, ANNOUNCED_SCORE) if is_announcement(span) else score)
     if not has_reported:
         return [s for s in scores if s is not None]
     said = max(s for u, s in zip(units, scores, strict=True)

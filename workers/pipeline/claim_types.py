@@ -1,8 +1,12 @@
 """Claim types after Full Fact's typology, from the unit's spans and words.
 
-requires: the unit's tokens (tagger, lemmatizer) and its spans. assigns: a sorted list of
-``quantity``, ``temporal``, ``comparison``, ``causal``, ``prediction``, ``attribution``,
-``law_rule``; ``other`` when none applies.
+requires: the unit's tokens (tagger, lemmatizer, parser, NER) and its spans. assigns: a sorted
+list of ``quantity``, ``temporal``, ``comparison``, ``causal``, ``prediction``,
+``attribution``, ``law_rule``; ``other`` when none applies.
+
+An announced decision, commitment or policy of a named organisation or person ("Telenord will
+no longer sell ...", "the council plans to cut 400 jobs", "we have decided to close") is not a
+``prediction``: whether it was announced is checkable (``is_announcement``).
 """
 
 from __future__ import annotations
@@ -24,10 +28,31 @@ _COMPARE = frozenset({"compare", "double", "triple", "halve", "outpace", "exceed
 _HOUSEHOLD = frozenset({"heating", "energy", "electricity", "electric", "gas", "water", "phone",
                         "utility", "medical", "hospital", "grocery", "food", "power", "fuel"})
 _ORDER = ("quantity", "temporal", "comparison", "causal", "prediction", "attribution", "law_rule")
+# Verbs that put a decision into words: "plans to cut", "has decided to close".
+_DECIDE = frozenset({"plan", "decide", "intend", "pledge", "vow", "promise", "commit", "agree",
+                     "resolve", "opt", "choose", "announce", "aim", "propose", "vote"})
+# What organisations decide to do ("will stop selling", "will close two plants").
+_ACTIONS = frozenset({
+    "stop", "cease", "end", "sell", "close", "shut", "cut", "raise", "lower", "ban", "launch",
+    "open", "hire", "invest", "spend", "build", "introduce", "scrap", "withdraw", "suspend",
+    "resume", "require", "offer", "pay", "fund", "increase", "reduce", "freeze", "expand",
+    "move", "drop", "phase", "create", "buy", "acquire", "merge", "appoint", "publish",
+    "release", "lay", "eliminate", "discontinue", "halt", "pause", "relocate", "sue", "recall",
+})
+_ACTORS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
+# Common nouns for organisations, enough with an explicit decision verb ("the company plans").
+_ORG_NOUNS = frozenset({
+    "company", "firm", "government", "council", "ministry", "agency", "board", "bank",
+    "administration", "department", "authority", "regulator", "union", "party", "group",
+    "school", "district", "hospital", "university", "airline", "retailer", "employer",
+    "maker", "operator", "carrier", "chain", "club", "league", "city", "state", "county",
+    "committee", "commission", "court", "parliament", "congress", "senate", "cabinet",
+})
 
 
 def classify(tokens: Iterable[Token], spans: Sequence[Span], *, attributed: bool) -> list[str]:
     """The types that apply to a unit, in a fixed order."""
+    tokens = list(tokens)
     kinds = {s.kind for s in spans}
     labels = {s.label for s in spans if s.kind == "entity"}
     found: set[str] = set()
@@ -52,8 +77,37 @@ def classify(tokens: Iterable[Token], spans: Sequence[Span], *, attributed: bool
             found.add("prediction")
         if lemma in _LAW and not _is_everyday_sense(token, lemma):
             found.add("law_rule")
+    if "prediction" in found and is_announcement(tokens):
+        found.discard("prediction")
     types = [t for t in _ORDER if t in found]
     return types or ["other"]
+
+
+def is_announcement(tokens: Iterable[Token]) -> bool:
+    """A named actor's announced decision: "will no longer sell", "plans to cut", "will close".
+
+    The verb's subject must be a named organisation, place or person (or "we"), or an
+    organisation noun with an explicit decision verb; the decision is a "will" + action verb,
+    "no longer", or a decision verb ("plans to", "has decided to"). "Prices will rise" and
+    "The bank will raise rates" (no named actor, no decision verb) stay forecasts.
+    """
+    for verb in tokens:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = verb.lemma_.lower()
+        decided = lemma in _DECIDE and any(c.dep_ == "xcomp" for c in verb.children)
+        will = any(c.lemma_.lower() == "will" and c.tag_ == "MD" for c in verb.children)
+        no_longer = any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children)
+                        for c in verb.children)
+        if not (decided or (will and (lemma in _ACTIONS or no_longer))):
+            continue
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None:
+            continue
+        named = subject.ent_type_ in _ACTORS or subject.lower_ == "we"
+        if named or (decided and subject.lemma_.lower() in _ORG_NOUNS):
+            return True
+    return False
 
 
 def _is_everyday_sense(token: Token, lemma: str) -> bool:
