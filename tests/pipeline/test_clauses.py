@@ -345,3 +345,35 @@ def test_units_are_always_trimmed_contiguous_spans_inside_their_sentence(
             assert sent.start_char <= unit.start < unit.end <= sent.end_char
             assert text and text[0] not in EDGE_JUNK and text[-1] not in EDGE_JUNK
             assert sent.start <= unit.root < sent.end
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "present"),
+    [
+        # a restrictive relative clause narrows its noun and asserts nothing of its own
+        ("We reject any use which does not respect patient privacy.", "relative", False),
+        # ... and so does one about people in general
+        ("People who smoke pay higher premiums.", "relative", False),
+        # after a comma the clause is a claim about its antecedent
+        ("The factory, which opened in 1998, employs 400 people.", "relative", True),
+        # without a comma but about a name, it is one too
+        ("A charity named Brightwater that runs 30 shelters said demand rose.", "relative", True),
+        # a party and state label in brackets is no claim
+        ("Sen. Ana Ruiz (D-NM) said the bill would cost $4 billion.", "appositive", False),
+        # nor is a ticker
+        ("Shares of IBM (NYSE: IBM) fell 3 percent on Monday.", "appositive", False),
+        # a description in brackets still is
+        ("Lopez (the ministry's chief economist) said exports fell 3 percent.", "appositive",
+         True),
+    ],
+)
+def test_only_clauses_that_assert_something_are_units(nlp: Language, text: str, kind: str,
+                                                      present: bool) -> None:
+    kinds = [k for k, _ in units_of(nlp, text)]
+    assert (kind in kinds) is present
+
+
+def test_a_relative_clause_about_a_given_name_takes_the_name_as_subject(nlp: Language) -> None:
+    unit = only_unit(nlp, "A charity named Brightwater that runs 30 shelters said demand rose.",
+                     "relative")
+    assert unit.subject == "Brightwater"

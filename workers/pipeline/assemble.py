@@ -69,8 +69,14 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
     scores = unit_scores(sent, units, scorer)
     speaker = quote_speaker(sent) if any(s.kind == "quote" for s in spans) else None
     records = []
+    clauses = [u.clause for u in units if u.clause is not None]
     for unit, score in zip(units, scores, strict=True):
-        inside = [s for s in spans if unit.start <= s.start and s.end <= unit.end]
+        # A relative clause or appositive owns its spans: the unit around it does not repeat
+        # them, and its statement leaves the clause out ("The company now runs 140 shops").
+        nested = [] if unit.clause is not None else [
+            c for c in clauses if unit.start <= c[0] and c[1] <= unit.end]
+        inside = [s for s in spans if unit.start <= s.start and s.end <= unit.end
+                  and not any(c[0] <= s.start and s.end <= c[1] for c in nested)]
         checkable = any(s.kind in CHECKABLE for s in inside)
         if unit.kind == "reported" and not checkable:
             continue  # the attribution unit carries what was said
@@ -78,7 +84,8 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
             continue
         records.append(_record(sent, text, unit, inside, dates, score, previous,
                                speaker=resolve_speaker(sent, unit.speaker or speaker, previous),
-                               attributed=unit.kind in _ATTRIBUTED))
+                               attributed=unit.kind in _ATTRIBUTED,
+                               removed=[_removal(text, c, unit.end) for c in nested]))
     return records
 
 
@@ -112,15 +119,30 @@ def apply_policy(score: float, types: list[str], spans: list[Span]) -> float:
     return score
 
 
+def _removal(text: str, clause: tuple[int, int], unit_end: int) -> tuple[int, int, str]:
+    """The edit that leaves an interrupting clause and its commas out of a statement."""
+    start, end = clause
+    if end >= unit_end:
+        return end, end, ""  # at the unit's end the unit already stops before it
+    while start > 0 and text[start - 1] in " \t([—–-,":
+        start -= 1
+    while end < unit_end and text[end] in " \t)]—–-,":
+        end += 1
+    return start, end, " "
+
+
 def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
             dates: list[DateMention], score: float, previous: list[SpacySpan], *,
-            speaker: str | None, attributed: bool) -> ClaimRecord:
+            speaker: str | None, attributed: bool,
+            removed: list[tuple[int, int, str]]) -> ClaimRecord:
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
+    removed = [r for r in removed if r[0] < r[1]]
     replacements = [
         (d.start, d.end, absolute_phrase(text[d.start : d.end], d))
         for d in dates
         if d.relative and unit.start <= d.start and d.end <= unit.end
-    ]
+        and not any(r[0] <= d.start < r[1] for r in removed)
+    ] + removed
     pronoun = resolve_leading_pronoun(sent, unit, previous)
     if pronoun is not None:
         replacements.append(pronoun)

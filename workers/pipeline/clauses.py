@@ -13,9 +13,12 @@ Decisions:
   ("Arvind Krishna, who took over the chief executive role in April", subject
   "Arvind Krishna"), as the claim record shows claims; if something other than punctuation
   sits between the antecedent and the pronoun, the unit starts at the pronoun. Clauses whose
-  pronoun is an object ("the report which the ministry published") are not split out.
+  pronoun is an object ("the report which the ministry published") are not split out, nor are
+  restrictive ones (no comma, dash or bracket before the pronoun, and an antecedent that is
+  not a name: "any use which does not respect privacy" says nothing about any use).
 - Appositive: one "appositive" unit from the antecedent to the end of the appositive
-  ("Arvind Krishna, IBM's chief executive since 2020", subject "Arvind Krishna").
+  ("Arvind Krishna, IBM's chief executive since 2020", subject "Arvind Krishna"). A label in
+  brackets with no describing word ("Sen. Ana Ruiz (D-NM)", "(NYSE: IBM)") is not a unit.
 - Reported speech ("X said (that) Y", "Y, X said", "according to X, Y"): an "attribution"
   unit over the whole sentence and a "reported" unit over Y (without "that"), both with
   speaker X. If Y is itself coordinated, each conjunct is its own "reported" unit. If Y is not
@@ -32,7 +35,7 @@ Decisions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -62,6 +65,7 @@ RIGHT_NP_DEPS = frozenset({"prep", "compound", "flat", "nummod", "case", "cc", "
 LEAD_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—"})
 TRAIL_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—", "…", "..."})
 OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
+SEPARATORS = frozenset({",", "(", "[", "-", "–", "—", ";"})
 CLOSERS = {close: open_ for open_, close in OPENERS.items()}
 KIND_ORDER = {"attribution": 0, "sentence": 1, "main": 1, "relative": 2, "appositive": 2,
               "coordinated": 3, "reported": 3}
@@ -77,6 +81,7 @@ class ClaimUnit:
     subject: str | None
     speaker: str | None
     root: int
+    clause: tuple[int, int] | None = None  # relative/appositive: the clause after its subject
 
 
 def split_units(sent: Span) -> list[ClaimUnit]:
@@ -197,7 +202,36 @@ def _relative(sent: Span, verb: Token) -> tuple[ClaimUnit, tuple[int, int]] | No
                   and first.head.i == verb.i) or first.lower_ == "whose"
     if ant.pos_ not in NOMINAL_POS or ant.i >= first.i or not is_subject:
         return None
-    return _with_antecedent(sent, ant, first.i, verb.right_edge.i + 1, "relative", verb.i)
+    if _restrictive(doc, ant, first):
+        return None
+    found = _with_antecedent(sent, ant, first.i, verb.right_edge.i + 1, "relative", verb.i)
+    name = _given_name(ant, first.i)
+    if found is None or name is None:
+        return found
+    unit, cut = found
+    return replace(unit, subject=name), cut
+
+
+def _given_name(ant: Token, limit: int) -> str | None:
+    """The name a common noun is given before its relative clause ("a charity named X")."""
+    for child in ant.children:
+        if child.dep_ == "acl" and child.lemma_ in ("name", "call") and child.i < limit:
+            for name in child.children:
+                if name.dep_ in ("oprd", "attr", "dobj") and name.pos_ == "PROPN":
+                    return ant.doc[name.left_edge.i : name.right_edge.i + 1].text
+    return None
+
+
+def _restrictive(doc: Doc, ant: Token, pronoun: Token) -> bool:
+    """A defining relative clause: no separator before the pronoun, and no name before it.
+
+    "a charity named Brightwater that runs 30 shelters" is about Brightwater (a name), so it
+    is kept; "any use which does not respect privacy" narrows "any use" and asserts nothing.
+    """
+    separated = pronoun.i > 0 and doc[pronoun.i - 1].text in SEPARATORS
+    named = ant.pos_ == "PROPN" or bool(ant.ent_type_) or any(
+        child.pos_ == "PROPN" for child in ant.subtree if child.i < pronoun.i)
+    return not separated and not named and pronoun.lower_ != "whose"
 
 
 def _appositive(sent: Span, noun: Token) -> tuple[ClaimUnit, tuple[int, int]] | None:
@@ -205,10 +239,27 @@ def _appositive(sent: Span, noun: Token) -> tuple[ClaimUnit, tuple[int, int]] | 
     ant = noun.head
     if ant.pos_ not in NOMINAL_POS or noun.left_edge.i <= ant.i:
         return None
+    if _bracketed_label(sent.doc, noun):
+        return None
     end = noun.right_edge.i + 1
     if end < sent.end and sent.doc[end].text in CLOSERS:
         end += 1
     return _with_antecedent(sent, ant, noun.left_edge.i, end, "appositive", noun.i)
+
+
+def _bracketed_label(doc: Doc, noun: Token) -> bool:
+    """An appositive in brackets that only labels ("(D-NM)", "(NYSE: IBM)"), describing nothing."""
+    lo = noun.left_edge.i
+    while lo >= 0 and doc[lo].text not in OPENERS:  # the bracket the appositive stands in
+        if doc[lo].text in CLOSERS or doc[lo].is_sent_start and lo < noun.left_edge.i:
+            return False
+        lo -= 1
+    if lo < 0:
+        return False
+    hi = noun.right_edge.i + 1
+    while hi < len(doc) and doc[hi].text not in CLOSERS and not doc[hi].is_sent_start:
+        hi += 1
+    return not any(t.is_alpha and t.is_lower and len(t) > 2 for t in doc[lo + 1 : hi])
 
 
 def _with_antecedent(sent: Span, ant: Token, lo: int, hi: int, kind: str,
@@ -225,6 +276,9 @@ def _with_antecedent(sent: Span, ant: Token, lo: int, hi: int, kind: str,
     if rng is None or (kind == "appositive" and start == lo):
         return None
     unit = _unit(doc, rng, kind, root, subject=_text(doc, subject_rng))
+    clause = _trim(doc, lo, hi)
+    if clause is not None:
+        unit = replace(unit, clause=_chars(doc, clause))
     return unit, (lo, hi)
 
 

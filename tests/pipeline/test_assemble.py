@@ -1,0 +1,38 @@
+"""assemble: one checkable span, one claim; a clause's facts are not repeated around it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workers.pipeline.pipeline import Pipeline, build_pipeline
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return build_pipeline()
+
+
+@pytest.mark.parametrize(
+    ("text", "statements"),
+    [
+        # an interrupting relative clause: its date goes to its own claim only
+        ("The company, which opened its first store in 1962, now runs 140 shops.",
+         {"The company now runs 140 shops.", "The company opened its first store in 1962."}),
+        # an interrupting appositive with a figure
+        ("Brightwater, a charity with 30 shelters, said demand rose 20 percent.",
+         {"Demand rose 20 percent."}),
+        # a named antecedent's relative clause inside reported speech
+        ("A charity named Brightwater that runs 30 shelters said demand rose 20 percent.",
+         {"Brightwater runs 30 shelters.", "A charity named Brightwater said demand rose 20 "
+          "percent."}),
+    ],
+)
+def test_each_figure_is_queued_once(pipeline: Pipeline, text: str,
+                                    statements: set[str]) -> None:
+    claims = pipeline.run(text, date(2024, 3, 5))
+    assert statements <= {c.statement for c in claims}
+    spans = [(s.kind, s.start, s.end) for c in claims if "attribution" not in c.types
+             for s in c.spans if s.kind in ("quantity", "date")]
+    assert len(spans) == len(set(spans))
