@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from spacy.language import Language
 
 from workers.pipeline.clauses import ClaimUnit, split_units
+from workers.pipeline.pipeline import build_pipeline
 from workers.pipeline.statements import (
     build_statement,
     resolve_leading_pronoun,
@@ -205,3 +208,34 @@ def test_statements_for_a_parsed_sentence_are_self_contained(nlp: Language) -> N
         "Arvind Krishna took over the chief executive role in April.",
         "The company would hire more engineers.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # "the company" names the organisation of the sentence before, also in its clause
+        ("Halvorsen Foods reported its results on Monday. The company, which opened its "
+         "first store in 1962, now runs 140 shops.", "Halvorsen Foods now runs 140 shops."),
+        ("Halvorsen Foods reported its results on Monday. The company, which opened its "
+         "first store in 1962, now runs 140 shops.",
+         "Halvorsen Foods opened its first store in 1962."),
+        # the one organisation in sight, though a person is the subject
+        ("Arvind Krishna joined IBM in 1990. The company said revenue would double.",
+         "IBM said revenue would double."),
+        # "the country" is a place
+        ("Norway raised taxes in 2023. The country now collects 40 percent of GDP.",
+         "Norway now collects 40 percent of GDP."),
+        # "the proposal" is the fuller phrase named before, its owner spelled out
+        ("The council published its parking proposal on Monday. The proposal would raise "
+         "fees by 4 percent.", "The council's parking proposal would raise fees by 4 percent."),
+        # two organisations as one subject: the words stay
+        ("IBM and Microsoft reported results. The company said revenue rose 4 percent.",
+         "The company said revenue rose 4 percent."),
+        # nothing compatible in sight: the words stay
+        ("Prices rose in March. The company said revenue rose 4 percent.",
+         "The company said revenue rose 4 percent."),
+    ],
+)
+def test_statements_name_what_a_description_stands_for(text: str, statement: str) -> None:
+    claims = build_pipeline().run(text, date(2024, 3, 5))
+    assert statement in {c.statement for c in claims}

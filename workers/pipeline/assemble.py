@@ -23,12 +23,14 @@ from workers.pipeline.segment import SegmentConfig, candidate_sentences
 from workers.pipeline.spans import entity_spans, quote_spans, quote_speaker
 from workers.pipeline.statements import (
     build_statement,
+    resolve_description,
     resolve_leading_pronoun,
     resolve_speaker,
 )
 
 CHECKABLE = frozenset({"quantity", "date", "entity"})
 ANNOUNCED_SCORE = 0.6
+CONTEXT_SENTENCES = 8  # at most this many sentences of this and the previous paragraph
 _ATTRIBUTED = frozenset({"attribution", "reported"})
 
 
@@ -54,11 +56,15 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
                     segment: SegmentConfig) -> list[ClaimRecord]:
     """Claim records of a parsed Doc."""
     claims: list[ClaimRecord] = []
-    previous: list[SpacySpan] = []
+    before: list[SpacySpan] = []  # the previous paragraph's sentences
+    current: list[SpacySpan] = []  # this paragraph's sentences so far
     text = doc.text  # rebuilt by spaCy on every access: read it once
     for sent in candidate_sentences(doc, segment):
-        claims.extend(_sentence_claims(sent, text, anchor, scorer, previous))
-        previous = [*previous[-1:], sent]
+        if current and "\n" in text[current[-1].end_char : sent.start_char]:
+            before, current = current, []
+        context = [*before, *current][-CONTEXT_SENTENCES:]
+        claims.extend(_sentence_claims(sent, text, anchor, scorer, context))
+        current.append(sent)
     return claims
 
 
@@ -83,7 +89,8 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
         if not checkable and unit.kind != "attribution" and score < 0.5:
             continue
         records.append(_record(sent, text, unit, inside, dates, score, previous,
-                               speaker=resolve_speaker(sent, unit.speaker or speaker, previous),
+                               speaker=resolve_speaker(sent, unit.speaker or speaker,
+                                                       previous[-2:]),
                                attributed=unit.kind in _ATTRIBUTED,
                                removed=[_removal(text, c, unit.end) for c in nested]))
     return records
@@ -143,9 +150,11 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
         if d.relative and unit.start <= d.start and d.end <= unit.end
         and not any(r[0] <= d.start < r[1] for r in removed)
     ] + removed
-    pronoun = resolve_leading_pronoun(sent, unit, previous)
-    if pronoun is not None:
-        replacements.append(pronoun)
+    subject = resolve_leading_pronoun(sent, unit, previous[-2:]) or resolve_description(
+        sent, unit, previous)
+    if subject is not None and not any(r[0] < subject[1] and subject[0] < r[1]
+                                       for r in replacements):
+        replacements.append(subject)
     types = classify(tokens, spans, attributed=attributed)
     return ClaimRecord(
         text=text[unit.start : unit.end], start=unit.start, end=unit.end,

@@ -18,6 +18,12 @@ Decisions:
 - Pass ``doc.text`` read once per Doc (spaCy rebuilds it on every access).
 - A leading pronoun is resolved only when exactly one compatible entity is in sight: first the
   same sentence before the unit, else the previous sentences given (best effort).
+- A leading description ("The company", "The agency", "The country", "The proposal") is
+  replaced by the nearest compatible name: an organisation, place or group entity earlier in
+  the sentence, else in the nearest previous sentence that has one (its subject when it has
+  several; nothing when the subject itself is two names). Plans and proposals take the
+  fuller noun phrase with the same noun ("the council's parking proposal"). The words stay
+  when nothing fits.
 """
 
 from __future__ import annotations
@@ -45,6 +51,23 @@ PRONOUN_LABELS: dict[str, frozenset[str]] = {
     "they": frozenset({"ORG", "NORP"}), "their": frozenset({"ORG", "NORP"}),
 }
 POSSESSIVES = frozenset({"his", "its", "their"})
+ORGS = frozenset({"ORG"})
+PLACES = frozenset({"GPE"})
+# Descriptions that stand for a name given earlier, and the entity labels that can fill them.
+DESCRIPTIONS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("company", "firm", "group", "retailer", "carmaker", "automaker", "bank",
+                     "airline", "insurer", "lender", "chain", "charity", "agency", "ministry",
+                     "department", "regulator", "organisation", "organization", "union",
+                     "manufacturer", "operator", "startup", "club", "party", "council",
+                     "committee", "board", "business", "utility", "publisher", "broadcaster",
+                     "hospital", "university", "school", "port", "court"), ORGS),
+    **dict.fromkeys(("country", "nation", "city", "state", "province", "region", "town",
+                     "county", "capital"), PLACES),
+}
+# Descriptions of a thing named by a fuller noun phrase earlier ("the council's parking plan").
+THINGS = frozenset({"plan", "proposal", "scheme", "bill", "policy", "programme", "program",
+                    "project", "deal", "measure", "report", "survey", "study", "budget",
+                    "strategy", "law", "rule", "reform", "contract", "agreement", "merger"})
 
 
 def build_statement(doc_text: str, unit: ClaimUnit, *,
@@ -144,6 +167,83 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit,
         return None
     possessive = tok.lower_ in POSSESSIVES or (tok.lower_ == "her" and tok.tag_ == "PRP$")
     return tok.idx, tok.idx + len(tok.text), name + ("'s" if possessive else "")
+
+
+def resolve_description(sent: Span, unit: ClaimUnit,
+                        previous_sents: Sequence[Span]) -> Edit | None:
+    """Replacement for a leading "The company" / "The proposal" by what it stands for."""
+    tok = next((t for t in sent if t.idx == unit.start), None)
+    if tok is None or tok.lower_ != "the" or tok.dep_ != "det":
+        return None
+    noun = tok.head
+    if noun.pos_ != "NOUN" or any(c.dep_ in ("poss", "compound") for c in noun.lefts):
+        return None
+    lemma = noun.lemma_.lower()
+    end = noun.idx + len(noun.text)
+    if lemma in DESCRIPTIONS:
+        name = _nearest_entity(sent, tok, previous_sents, DESCRIPTIONS[lemma])
+    elif lemma in THINGS:
+        name = _fuller_phrase(sent, tok, noun, previous_sents)
+    else:
+        return None
+    return None if name is None else (tok.idx, end, name)
+
+
+def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
+                    labels: frozenset[str]) -> str | None:
+    """The nearest entity with one of ``labels``: earlier in the sentence, else in the nearest
+    sentence before that has one (preferring its subject); None when that is ambiguous."""
+    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels]
+    if before:
+        return before[-1].text
+    for prev in reversed(previous_sents):
+        found = [e for e in prev.ents if e.label_ in labels]
+        if not found:
+            continue
+        names = _distinct(e.text for e in found)
+        if len(names) == 1:
+            return names[0]
+        subjects = _distinct(e.text for e in found
+                             if any(t.dep_ in ("nsubj", "nsubjpass") for t in e))
+        if len(subjects) == 1 and not any(t.dep_ == "conj" for e in found for t in e):
+            return subjects[0]
+        return None
+    return None
+
+
+def _fuller_phrase(sent: Span, tok: Token, noun: Token,
+                   previous_sents: Sequence[Span]) -> str | None:
+    """An earlier noun phrase with the same noun and more words ("the council's plan")."""
+    lemma = noun.lemma_.lower()
+    earlier = [t for t in sent if t.i < tok.i]
+    for tokens in [earlier, *([*s] for s in reversed(previous_sents))]:
+        for other in reversed(tokens):
+            if other.pos_ != "NOUN" or other.lemma_.lower() != lemma:
+                continue
+            lo = min((c.left_edge.i for c in other.lefts
+                      if c.dep_ in ("det", "poss", "compound", "amod", "nmod")), default=other.i)
+            words = other.doc[lo : other.i + 1]
+            if len(words) > 2 or (len(words) == 2 and words[0].lower_ != "the"):
+                return _owner_named(words)
+    return None
+
+
+def _owner_named(words: Span) -> str:
+    """ "its parking proposal" -> "the council's parking proposal" when the clause's subject
+    owns it; the words as they are otherwise."""
+    first = words[0]
+    if first.tag_ != "PRP$" or first.lower_ not in ("its", "their"):
+        return words.text
+    verb = words.root.head
+    while verb.dep_ not in ("ROOT", "ccomp", "conj", "relcl") and verb.head.i != verb.i:
+        verb = verb.head
+    owner = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ != "PRON"), None)
+    if owner is None:
+        return words.text
+    name = words.doc[owner.left_edge.i : owner.i + 1].text
+    if name.lower().startswith("the "):
+        name = "the " + name[4:]
+    return f"{name}'s {words[1:].text}"
 
 
 def resolve_speaker(sent: Span, speaker: str | None,
