@@ -82,7 +82,7 @@ def eval_command(args: argparse.Namespace) -> int:
     from service.eval import run_eval
 
     return run_eval(args.task, args.dataset, database_url=args.database_url,
-                    semantic=args.semantic)
+                    semantic=args.semantic, verbose=args.verbose)
 
 
 def sources_import_command(args: argparse.Namespace) -> int:
@@ -111,12 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=["json", "table"], default="json")
     extract.set_defaults(func=extract_command)
     evaluate = commands.add_parser("eval", help="measure accuracy on a dataset")
-    evaluate.add_argument("task", choices=["checkworthiness", "matching", "assessment"])
+    evaluate.add_argument("task", choices=["checkworthiness", "claims", "matching", "assessment"])
     evaluate.add_argument("--dataset", required=True)
     evaluate.add_argument("--database-url", help="store for matching/assessment (default: a "
                           "scratch SQLite file; a PostgreSQL URL measures tsvector search)")
     evaluate.add_argument("--semantic", action="store_true",
                           help="re-rank evidence with the claimdesk[semantic] extra")
+    evaluate.add_argument("--verbose", action="store_true",
+                          help="claims: list every miss, broken claim, duplicate and not-claim")
     evaluate.set_defaults(func=eval_command)
     sources = commands.add_parser("sources", help="manage evidence sources")
     source_commands = sources.add_subparsers(dest="sources_command", required=True)

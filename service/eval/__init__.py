@@ -1,7 +1,9 @@
 """``claimdesk eval TASK --dataset DIR``: accuracy on a dataset from ../shared/datasets.
 
 Pure scoring lives in ``workers/evaluation``; the runners here give it what it needs: the
-spaCy model named by the settings, and for matching and assessment a scratch store.
+spaCy model named by the settings (for claims, the whole pipeline), and for matching and
+assessment a scratch store. ``claims`` reads the claim-quality set written for the tests
+(``tests/data/claim_quality``), not one from ../shared/datasets.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 
 def run_eval(task: str, dataset: str, *, database_url: str | None = None,
-             semantic: bool = False) -> int:
+             semantic: bool = False, verbose: bool = False) -> int:
     """Pick the evaluation by task and by the dataset folder's files; print the report."""
     path = Path(dataset)
     if not path.is_dir():
@@ -21,6 +23,10 @@ def run_eval(task: str, dataset: str, *, database_url: str | None = None,
         return 2
     if task == "checkworthiness":
         return _checkworthiness(path)
+    if task == "claims":
+        from service.eval.claims import run_claims_eval
+
+        return run_claims_eval(path, verbose=verbose)
     return _evidence(task, path, database_url=database_url, semantic=semantic)
 
 

@@ -104,7 +104,10 @@ def test_evaluate_checkthat_matches_hand_computed_figures(ct24_dir, nlp):
     assert result["recall"] == pytest.approx(2 / 3)
     assert result["f1"] == pytest.approx(2 / 3)
     assert result["n"] == 5
+    low, high = result["f1_interval"]  # bootstrap over the five sentences
+    assert low <= result["f1"] <= high
     assert "published best" in format_report(result)
+    assert "F1 bootstrap 95% interval" in format_report(result)
 
 
 def test_evaluate_clef2019_matches_hand_computed_map(clef_dir, nlp):
@@ -114,6 +117,8 @@ def test_evaluate_clef2019_matches_hand_computed_map(clef_dir, nlp):
     assert result["per_debate"]["d2"] == pytest.approx(1 / 2)
     assert result["map"] == pytest.approx(13 / 24)
     assert result["published_best"] == pytest.approx(0.166)
+    # resampling the two transcripts: MAP is 1/2, 13/24 or 7/12
+    assert result["map_interval"] == pytest.approx((1 / 2, 7 / 12))
     assert "0.1660" in format_report(result)
 
 

@@ -2,6 +2,10 @@
 
 Requires: a dataset folder (read in place), a loaded spaCy pipeline and a scorer.
 Assigns: nothing; returns plain dicts of figures and formats them for people.
+
+Each figure comes with a bootstrap 95% interval (``workers.evaluation.bootstrap``: fixed seed,
+1000 resamples): F1 resampled over sentences, MAP over transcripts. A new scorer's figure
+inside the old one's interval is within the test split's noise.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from workers.evaluation.bootstrap import RESAMPLES, bootstrap_interval
 from workers.evaluation.datasets import ct24_path, read_checkthat, read_clef2019
 
 # Published best figures, as given in the dataset READMEs.
@@ -67,8 +72,10 @@ def evaluate_checkthat(
         [s.text for s in sentences], nlp=nlp, scorer=scorer, progress=progress, desc=f"CT24 {split}"
     )
     gold = [s.label for s in sentences]
-    result: dict[str, Any] = precision_recall_f1([x >= THRESHOLD for x in scores], gold)
+    predicted = [x >= THRESHOLD for x in scores]
+    result: dict[str, Any] = precision_recall_f1(predicted, gold)
     result.update(
+        f1_interval=bootstrap_interval(list(zip(predicted, gold, strict=True)), _pairs_f1),
         dataset="checkthat2024",
         split=split,
         n=len(sentences),
@@ -92,10 +99,11 @@ def evaluate_clef2019(
         )
         per_debate[name] = average_precision(scores, [s.label for s in sentences])
         n += len(sentences)
-    mean_ap = sum(per_debate.values()) / len(per_debate) if per_debate else 0.0
+    mean_ap = _mean(list(per_debate.values()))
     return {
         "dataset": "clef2019",
         "map": mean_ap,
+        "map_interval": bootstrap_interval(list(per_debate.values()), _mean),
         "per_debate": per_debate,
         "n": n,
         "published_best": CLEF2019_PUBLISHED_BEST["map"],
@@ -103,12 +111,32 @@ def evaluate_clef2019(
     }
 
 
+def _pairs_f1(pairs: Sequence[tuple[bool, bool]]) -> float:
+    """F1 of (predicted, gold) pairs: the statistic resampled for the CheckThat! interval."""
+    return precision_recall_f1([p for p, _ in pairs], [g for _, g in pairs])["f1"]
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _interval_lines(result: dict[str, Any], figure: str, over: str) -> list[str]:
+    """The line giving a figure's bootstrap interval, when the result has one."""
+    key = f"{figure}_interval"
+    if key not in result:
+        return []
+    low, high = result[key]
+    return [f"  {figure.upper()} bootstrap 95% interval: {low:.4f}-{high:.4f} "
+            f"({RESAMPLES} resamples of the {over}, fixed seed)"]
+
+
 def format_report(result: dict[str, Any]) -> str:
-    """A few readable lines, with the published best beside our figure."""
+    """A few readable lines, with the interval and the published best beside our figure."""
     if result.get("dataset") == "clef2019":
         lines = [
             f"CLEF-2019 task 1 test: MAP {result['map']:.4f} over {len(result['per_debate'])} "
             f"transcripts ({result['n']} sentences)",
+            *_interval_lines(result, "map", "transcripts"),
             f"  published best: MAP {result['published_best']:.4f} "
             f"({result.get('published_best_team', '')})",
         ]
@@ -119,6 +147,7 @@ def format_report(result: dict[str, Any]) -> str:
             f"CheckThat! 2024 task 1 EN {result['split']}: F1 {result['f1']:.4f} "
             f"(P {result['precision']:.4f}, R {result['recall']:.4f}) at threshold "
             f"{result['threshold']}, n={result['n']} ({result['n_positive']} Yes)",
+            *_interval_lines(result, "f1", "sentences"),
             f"  published best: F1 {result['published_best']:.3f} "
             f"({result.get('published_best_team', '')})",
         ]
