@@ -143,18 +143,17 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
             speaker: str | None, attributed: bool,
             removed: list[tuple[int, int, str]]) -> ClaimRecord:
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
-    removed = [r for r in removed if r[0] < r[1]]
-    replacements = [
-        (d.start, d.end, absolute_phrase(text[d.start : d.end], d))
-        for d in dates
-        if d.relative and unit.start <= d.start and d.end <= unit.end
-        and not any(r[0] <= d.start < r[1] for r in removed)
-    ] + removed
-    subject = resolve_leading_pronoun(sent, unit, previous[-2:]) or resolve_description(
-        sent, unit, previous)
-    if subject is not None and not any(r[0] < subject[1] and subject[0] < r[1]
-                                       for r in replacements):
-        replacements.append(subject)
+    # Clauses left out first (outermost wins), then absolute dates, then a named subject.
+    edits = sorted((r for r in removed if r[0] < r[1]), key=lambda r: (r[0], -r[1]))
+    edits += [(d.start, d.end, absolute_phrase(text[d.start : d.end], d)) for d in dates
+              if d.relative and unit.start <= d.start and d.end <= unit.end]
+    edits.append(resolve_leading_pronoun(sent, unit, previous[-2:])
+                 or resolve_description(sent, unit, previous))
+    replacements: list[tuple[int, int, str]] = []
+    for edit in edits:
+        if edit is not None and not any(r[0] < edit[1] and edit[0] < r[1]
+                                        or r[0] == r[1] == edit[0] for r in replacements):
+            replacements.append(edit)
     types = classify(tokens, spans, attributed=attributed)
     return ClaimRecord(
         text=text[unit.start : unit.end], start=unit.start, end=unit.end,
