@@ -35,3 +35,23 @@ def mention(value: str, granularity: str) -> DateMention:
 )
 def test_absolute_phrase(text: str, value: str, granularity: str, expected: str) -> None:
     assert absolute_phrase(text, mention(value, granularity)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "after", "value", "granularity", "expected"),
+    [
+        # "up from last year": the sentence's own preposition stays the only one
+        ("last year", "from", "2023", "year", "2023"),
+        # "compared with last year"
+        ("last year", "with", "2023", "year", "2023"),
+        # a verb before it: the date needs its "in"
+        ("last year", "rose", "2023", "year", "in 2023"),
+        # a quarter after an adjective takes no article ("a weak second quarter")
+        ("second quarter", "weak", "2024-Q2", "quarter", "second quarter of 2024"),
+        # "the second quarter" keeps its own
+        ("the second quarter", "in", "2024-Q2", "quarter", "the second quarter of 2024"),
+    ],
+)
+def test_absolute_phrase_keeps_the_sentences_grammar(text: str, after: str, value: str,
+                                                     granularity: str, expected: str) -> None:
+    assert absolute_phrase(text, mention(value, granularity), after=after) == expected

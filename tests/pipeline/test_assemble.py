@@ -36,3 +36,18 @@ def test_each_figure_is_queued_once(pipeline: Pipeline, text: str,
     spans = [(s.kind, s.start, s.end) for c in claims if "attribution" not in c.types
              for s in c.spans if s.kind in ("quantity", "date")]
     assert len(spans) == len(set(spans))
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # the sentence's own preposition stays
+        ("Exports reached 40 billion, up from last year.",
+         "Exports reached 40 billion, up from 2023."),
+        # "today" meaning nowadays is not rewritten
+        ("Staff shortages are common in hospitals today, with 30 percent of posts empty.",
+         "Staff shortages are common in hospitals today, with 30 percent of posts empty."),
+    ],
+)
+def test_date_rewrites_keep_the_grammar(pipeline: Pipeline, text: str, statement: str) -> None:
+    assert statement in {c.statement for c in pipeline.run(text, date(2024, 3, 5))}

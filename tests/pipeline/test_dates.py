@@ -372,3 +372,40 @@ def test_every_mention_is_a_well_formed_slice_of_the_text(nlp, words, anchor):
         assert text[mention.start : mention.end].strip() == text[mention.start : mention.end]
         assert VALUE_FORMATS[mention.granularity].fullmatch(mention.value)
         assert 1000 <= int(mention.value[:4]) <= 2200
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "expected"),
+    [
+        # a plan for a month already past this year means next year's
+        ("The group plans to send teams to the region by October.", date(2024, 11, 10),
+         ["2025-10"]),
+        # "will ... from December"
+        ("Nordbahn will run night trains again from December.", date(2025, 1, 5),
+         ["2025-12"]),
+        # a month still ahead this year stays this year's
+        ("Nordbahn will run night trains again from December.", date(2024, 3, 5), ["2024-12"]),
+        # a past fact keeps the most recent month
+        ("Sales fell in June.", date(2024, 9, 10), ["2024-06"]),
+        # "said on Monday it will close" is still last Monday
+        ("The company said on Monday it will close the plant.", date(2024, 9, 10),
+         ["2024-09-09"]),
+        # a quarter in a plan
+        ("The firm will report results in the first quarter.", date(2024, 11, 10), ["2025-Q1"]),
+    ],
+)
+def test_dates_in_plans_look_ahead(nlp, text, anchor, expected):
+    assert [m.value for m in find_dates(nlp(text), anchor)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "today" as "nowadays", under a present-simple verb
+        ("The shortage is common in hospitals today.", []),
+        # "today" as the day of publication
+        ("The ministry announced today that nurses were hired.", ["2024-03-05"]),
+    ],
+)
+def test_today_is_a_date_only_as_the_day(nlp, text, expected):
+    assert [m.value for m in find_dates(nlp(text), date(2024, 3, 5))] == expected

@@ -2,7 +2,10 @@
 
 requires: a ``DateMention`` resolved against the anchor. assigns: nothing; returns the words
 that replace the mention in the statement ("in April" -> "in April 2020", "last year" ->
-"in 2019", "on Tuesday" -> "on Tuesday, May 5, 2020").
+"in 2019", "on Tuesday" -> "on Tuesday, May 5, 2020"). After a preposition the sentence
+already has ("up from last year", "compared with last year") no other is added ("up from
+2019"); a quarter after an adjective keeps the sentence's grammar ("a weak second quarter
+of 2024 profit", not "a weak the second quarter").
 """
 
 from __future__ import annotations
@@ -14,16 +17,23 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _QUARTERS = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
 _PREPOSITIONAL = frozenset({"in", "on", "last", "this", "next", "yesterday", "today", "a", "an",
                             "early", "mid", "late"})
+# Prepositions a date can follow: they already give it its role in the sentence.
+_GOVERNING = frozenset({"from", "since", "than", "with", "to", "until", "till", "by", "before",
+                        "after", "of", "over", "through", "between", "versus", "vs", "at",
+                        "during", "for", "against", "in", "on", "as"})
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                        "sunday"})
 
 
-def absolute_phrase(text: str, mention: DateMention) -> str:
-    """The mention reworded with its resolved year (and day), keeping its role in the sentence."""
+def absolute_phrase(text: str, mention: DateMention, *, after: str = "") -> str:
+    """The mention reworded with its resolved year (and day), keeping its role in the sentence.
+
+    ``after`` is the word before the mention in the sentence.
+    """
     words = text.lower().replace("-", " ").split()
     with_preposition = bool(words) and (
         words[0] in _PREPOSITIONAL or words[-1] in ("ago", "earlier", "later", "before")
-    )
+    ) and after.lower() not in _GOVERNING
     value = mention.value
     if mention.granularity == "day":
         year, month, day = value.split("-")
@@ -34,7 +44,9 @@ def absolute_phrase(text: str, mention: DateMention) -> str:
         phrase, preposition = f"{_MONTHS[int(month) - 1]} {year}", "in"
     elif mention.granularity == "quarter":
         year, quarter = value.split("-Q")
-        phrase, preposition = f"the {_QUARTERS.get(quarter, quarter)} quarter of {year}", "in"
+        article = "the " if with_preposition or words[:1] == ["the"] else ""
+        phrase = f"{article}{_QUARTERS.get(quarter, quarter)} quarter of {year}"
+        preposition = "in"
     else:
         phrase, preposition = value, "in"
     return f"{preposition} {phrase}" if with_preposition else phrase

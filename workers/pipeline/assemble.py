@@ -126,6 +126,20 @@ def apply_policy(score: float, types: list[str], spans: list[Span]) -> float:
     return score
 
 
+def is_headline(sent: SpacySpan, text: str) -> bool:
+    """A line of its own with no closing stop: "Halvorsen reports weak second quarter"."""
+    end = sent.end_char
+    closed = text[sent.start_char:end].rstrip().rstrip("\"'”’)]").endswith((".", "!", "?", ":"))
+    line_ends = end >= len(text) or text[end:end + 200].lstrip(" \t").startswith(("\n", "\r"))
+    line_starts = sent.start_char == 0 or text[:sent.start_char].rstrip(" \t").endswith("\n")
+    return not closed and line_ends and line_starts
+
+
+def _word_before(text: str, start: int) -> str:
+    words = text[max(0, start - 24) : start].split()
+    return words[-1].strip("(,—–-") if words else ""
+
+
 def _removal(text: str, clause: tuple[int, int], unit_end: int) -> tuple[int, int, str]:
     """The edit that leaves an interrupting clause and its commas out of a statement."""
     start, end = clause
@@ -144,9 +158,12 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
             removed: list[tuple[int, int, str]]) -> ClaimRecord:
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
     # Clauses left out first (outermost wins), then absolute dates, then a named subject.
-    edits = sorted((r for r in removed if r[0] < r[1]), key=lambda r: (r[0], -r[1]))
-    edits += [(d.start, d.end, absolute_phrase(text[d.start : d.end], d)) for d in dates
-              if d.relative and unit.start <= d.start and d.end <= unit.end]
+    removals = sorted((r for r in removed if r[0] < r[1]), key=lambda r: (r[0], -r[1]))
+    edits: list[tuple[int, int, str] | None] = [*removals]
+    if not is_headline(sent, text):  # a headline's wording stays as it is
+        edits += [(d.start, d.end, absolute_phrase(text[d.start : d.end], d,
+                                                   after=_word_before(text, d.start)))
+                  for d in dates if d.relative and unit.start <= d.start and d.end <= unit.end]
     edits.append(resolve_leading_pronoun(sent, unit, previous[-2:])
                  or resolve_description(sent, unit, previous))
     replacements: list[tuple[int, int, str]] = []

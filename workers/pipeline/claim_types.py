@@ -38,6 +38,8 @@ _ACTIONS = frozenset({
     "resume", "require", "offer", "pay", "fund", "increase", "reduce", "freeze", "expand",
     "move", "drop", "phase", "create", "buy", "acquire", "merge", "appoint", "publish",
     "release", "lay", "eliminate", "discontinue", "halt", "pause", "relocate", "sue", "recall",
+    "run", "operate", "restart", "reopen", "return", "start", "begin", "add", "deliver",
+    "provide", "serve", "charge", "ask", "seek", "retire", "replace", "rename", "list",
 })
 _ACTORS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
 # Common nouns for organisations, enough with an explicit decision verb ("the company plans").
@@ -104,10 +106,17 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is None:
             continue
-        named = subject.ent_type_ in _ACTORS or subject.lower_ == "we"
+        named = (subject.ent_type_ in _ACTORS or subject.pos_ == "PROPN"
+                 or subject.lower_ == "we" or _looks_like_a_name(subject))
         if named or (decided and subject.lemma_.lower() in _ORG_NOUNS):
             return True
     return False
+
+
+def _looks_like_a_name(token: Token) -> bool:
+    """A capitalised singular noun with no determiner: a name the tagger did not know."""
+    return (token.text[:1].isupper() and token.tag_ in ("NN", "NNP")
+            and not any(c.dep_ == "det" for c in token.children))
 
 
 def _is_everyday_sense(token: Token, lemma: str) -> bool:

@@ -19,6 +19,11 @@ Decisions:
   anchor 2020-03-01 is 2019-04); a named weekday ("Tuesday, June 2") instead picks the nearest
   year in which it falls on that day. "last March": the most recent March strictly before the
   anchor month; "next March": the first one after it; "this March": the anchor year's.
+- Plans look ahead: a yearless month, month and day or quarter governed by a verb in the
+  future ("will run trains again from December", "plans to send teams by October") is the
+  first one on or after the anchor instead.
+- "today" under a verb in the present simple means nowadays ("a shortage that is common in
+  hospitals today"), not the publication day, and is not reported.
 - Weekdays: "on Tuesday" / "Tuesday" is the most recent Tuesday on or before the anchor day;
   "last Tuesday" is strictly before it, "next Tuesday" strictly after it.
 - "a year ago", "a year earlier", "two years ago", "18 months ago", "3 days ago": counted back
@@ -39,11 +44,12 @@ Decisions:
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from workers.pipeline.date_grammar import Candidate, scan
 
@@ -68,6 +74,9 @@ _DAY_PHRASE = re.compile(
     r"|[Ll]eague|[Bb]est)\b"
 )
 _EARLIER = re.compile(r"\b(day|month|year)s?\s+earlier$", re.IGNORECASE)
+_BACKWARD = re.compile(r"\b(last|ago|earlier|previous|yesterday|this)\b")
+_PLAN_VERBS = frozenset({"plan", "aim", "intend", "expect", "schedule", "hope", "want",
+                         "propose", "promise", "pledge", "vow", "agree", "decide", "set"})
 # How fine a granularity is; "a month earlier" needs a previous date of month or day precision.
 _RANKS = {"year": 0, "quarter": 0, "month": 1, "day": 2}
 _WEEKDAY_END = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$")
@@ -117,10 +126,12 @@ def find_dates(span: Doc | Span, anchor: date) -> list[DateMention]:
     mentions: list[DateMention] = []
     for found in scan(text, anchor):
         entities = entities or _Entities(span.doc, offset)
-        if _is_accepted(found, text, entities):
+        if _is_accepted(found, text, entities) and not _means_nowadays(found, text, entities):
             earlier = _EARLIER.search(text, found.start, found.end)
             if mentions and earlier is not None:
                 found = _from_previous(found, text, mentions[-1], earlier.group(1).lower())
+            elif _looks_ahead(found, text, anchor, entities):
+                found = _year_later(found)
             mentions.append(
                 DateMention(
                     offset + found.start,
@@ -131,6 +142,66 @@ def find_dates(span: Doc | Span, anchor: date) -> list[DateMention]:
                 )
             )
     return mentions
+
+
+def _governing_verb(found: Candidate, entities: _Entities) -> Token | None:
+    """The verb the mention hangs from in the parse."""
+    start, end = found.body + entities.offset, found.end + entities.offset
+    span = entities.doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    tok = span.root
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok if tok.pos_ in ("VERB", "AUX") else None
+
+
+def _means_nowadays(found: Candidate, text: str, entities: _Entities) -> bool:
+    """ "today" under a present-simple verb: "common in hospitals today"."""
+    if text[found.body : found.end].lower() != "today":
+        return False
+    verb = _governing_verb(found, entities)
+    if verb is None:
+        return False
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    return verb.tag_ in ("VBZ", "VBP") and not auxes
+
+
+def _looks_ahead(found: Candidate, text: str, anchor: date, entities: _Entities) -> bool:
+    """A yearless month, day or quarter in the past of the anchor, governed by a plan."""
+    if not found.relative or found.granularity not in ("month", "day", "quarter"):
+        return False
+    words = text[found.start : found.end].lower()
+    if _BACKWARD.search(words) or _WEEKDAY_END.search(text, 0, found.end):
+        return False
+    if _period_end(found.value, found.granularity) >= anchor:
+        return False
+    verb = _governing_verb(found, entities)
+    if verb is None:
+        return False
+    future = any(c.dep_ == "aux" and c.lemma_.lower() in ("will", "shall") for c in verb.children)
+    planned = verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _PLAN_VERBS
+    return future or planned
+
+
+def _period_end(value: str, granularity: str) -> date:
+    """The last day of a month, day or quarter value."""
+    if granularity == "quarter":
+        year, quarter = value.split("-Q")
+        month = 3 * int(quarter)
+        return date(int(year), month, calendar.monthrange(int(year), month)[1])
+    parts = [int(p) for p in value.split("-")]
+    if granularity == "month":
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(parts[0], parts[1], parts[2])
+
+
+def _year_later(found: Candidate) -> Candidate:
+    """The same month, day or quarter one year on."""
+    year, rest = found.value.split("-", 1)
+    if rest == "02-29":
+        rest = "02-28"
+    return replace(found, value=f"{int(year) + 1}-{rest}")
 
 
 def _from_previous(found: Candidate, text: str, previous: DateMention, unit: str) -> Candidate:
