@@ -234,6 +234,21 @@ def test_statements_for_a_parsed_sentence_are_self_contained(nlp: Language) -> N
         # nothing compatible in sight: the words stay
         ("Prices rose in March. The company said revenue rose 4 percent.",
          "The company said revenue rose 4 percent."),
+        # the subject after an opening phrase, and a grocer is an organisation
+        ("Brennvik Foods Inc. reported a profit. Founded in 1958 as a corner shop, the grocer "
+         "now has 212 supermarkets.", "Founded in 1958 as a corner shop, Brennvik Foods Inc. "
+         "now has 212 supermarkets."),
+        # the company owning the subject, two paragraphs on: the article's one organisation
+        ("Halvard Shipping posted a loss on Monday.\n\nFreight rates slumped.\n\nThe company's "
+         "shares rose 7 percent in Oslo trading.",
+         "Halvard Shipping's shares rose 7 percent in Oslo trading."),
+        # "it" is the organisation, not the region named after it
+        ("Brennvik Foods reported a profit. It now has 212 supermarkets across the Midwest."
+         "\n\nIt also said it will no longer sell tobacco products.",
+         "Brennvik Foods also said it will no longer sell tobacco products."),
+        # a wire dateline is where the story was filed, not who acted
+        ("OSLO, March 3 (Wire) - Prices fell.\n\nThe company carried 4.6 million passengers "
+         "last year.", "The company carried 4.6 million passengers in 2023."),
     ],
 )
 def test_statements_name_what_a_description_stands_for(text: str, statement: str) -> None:

@@ -23,6 +23,7 @@ from workers.pipeline.segment import SegmentConfig, candidate_sentences
 from workers.pipeline.spans import entity_spans, quote_spans, quote_speaker
 from workers.pipeline.statements import (
     build_statement,
+    is_dateline,
     resolve_description,
     resolve_leading_pronoun,
     resolve_speaker,
@@ -59,17 +60,19 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
     before: list[SpacySpan] = []  # the previous paragraph's sentences
     current: list[SpacySpan] = []  # this paragraph's sentences so far
     text = doc.text  # rebuilt by spaCy on every access: read it once
+    orgs: list[str] = []  # the organisations the article has named so far
     for sent in candidate_sentences(doc, segment):
         if current and "\n" in text[current[-1].end_char : sent.start_char]:
             before, current = current, []
         context = [*before, *current][-CONTEXT_SENTENCES:]
-        claims.extend(_sentence_claims(sent, text, anchor, scorer, context))
+        claims.extend(_sentence_claims(sent, text, anchor, scorer, context, orgs))
         current.append(sent)
+        orgs += [e.text for e in sent.ents if e.label_ == "ORG" and not is_dateline(e)]
     return claims
 
 
 def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: CheckworthinessScorer,
-                     previous: list[SpacySpan]) -> list[ClaimRecord]:
+                     previous: list[SpacySpan], orgs: list[str]) -> list[ClaimRecord]:
     spans, dates = sentence_spans(sent, text, anchor)
     units = split_units(sent)
     scores = unit_scores(sent, units, scorer)
@@ -88,7 +91,7 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
             continue  # the attribution unit carries what was said
         if not checkable and unit.kind != "attribution" and score < 0.5:
             continue
-        records.append(_record(sent, text, unit, inside, dates, score, previous,
+        records.append(_record(sent, text, unit, inside, dates, score, previous, orgs,
                                speaker=resolve_speaker(sent, unit.speaker or speaker,
                                                        previous[-2:]),
                                attributed=unit.kind in _ATTRIBUTED,
@@ -153,7 +156,8 @@ def _removal(text: str, clause: tuple[int, int], unit_end: int) -> tuple[int, in
 
 
 def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
-            dates: list[DateMention], score: float, previous: list[SpacySpan], *,
+            dates: list[DateMention], score: float, previous: list[SpacySpan],
+            orgs: list[str], *,
             speaker: str | None, attributed: bool,
             removed: list[tuple[int, int, str]]) -> ClaimRecord:
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
@@ -164,8 +168,8 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
         edits += [(d.start, d.end, absolute_phrase(text[d.start : d.end], d,
                                                    after=_word_before(text, d.start)))
                   for d in dates if d.relative and unit.start <= d.start and d.end <= unit.end]
-    edits.append(resolve_leading_pronoun(sent, unit, previous[-2:])
-                 or resolve_description(sent, unit, previous))
+    edits.append(resolve_leading_pronoun(sent, unit, previous, orgs)
+                 or resolve_description(sent, unit, previous, orgs))
     replacements: list[tuple[int, int, str]] = []
     for edit in edits:
         if edit is not None and not any(r[0] < edit[1] and edit[0] < r[1]

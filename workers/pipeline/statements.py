@@ -51,6 +51,7 @@ PRONOUN_LABELS: dict[str, frozenset[str]] = {
     "they": frozenset({"ORG", "NORP"}), "their": frozenset({"ORG", "NORP"}),
 }
 POSSESSIVES = frozenset({"his", "its", "their"})
+ORG_PRONOUNS = frozenset({"it", "its", "they", "their"})
 ORGS = frozenset({"ORG"})
 PLACES = frozenset({"GPE"})
 # Descriptions that stand for a name given earlier, and the entity labels that can fill them.
@@ -60,7 +61,13 @@ DESCRIPTIONS: dict[str, frozenset[str]] = {
                      "department", "regulator", "organisation", "organization", "union",
                      "manufacturer", "operator", "startup", "club", "party", "council",
                      "committee", "board", "business", "utility", "publisher", "broadcaster",
-                     "hospital", "university", "school", "port", "court"), ORGS),
+                     "hospital", "university", "school", "court", "grocer", "institute",
+                     "association", "foundation", "society", "network", "federation",
+                     "alliance", "coalition", "league", "office", "authority", "commission",
+                     "bureau", "watchdog", "institution", "team", "supplier", "provider",
+                     "producer", "brewer", "miner", "exporter", "developer", "owner",
+                     "shipper", "supermarket", "conglomerate", "giant"), ORGS),
+    "port": frozenset({"ORG", "FAC", "GPE"}),
     **dict.fromkeys(("country", "nation", "city", "state", "province", "region", "town",
                      "county", "capital"), PLACES),
 }
@@ -156,24 +163,32 @@ def _tidy(text: str) -> str:
     return text.rstrip(".…").rstrip(" ,;:-–—") + "."
 
 
-def resolve_leading_pronoun(sent: Span, unit: ClaimUnit,
-                            previous_sents: Iterable[Span]) -> Edit | None:
-    """Replacement for a leading personal pronoun by the one compatible entity in sight."""
+def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                            article_orgs: Sequence[str] = ()) -> Edit | None:
+    """Replacement for a leading personal pronoun by the one compatible entity in sight.
+
+    "it" and "they" look for an organisation first (the nearest one, else the article's only
+    one), and only then for the one place or product in sight.
+    """
     tok = next((t for t in sent if t.idx == unit.start), None)
     if tok is None or tok.dep_ == "expl":
         return None
-    name = _one_entity(sent, tok, previous_sents)
+    name = None
+    if tok.lower_ in ORG_PRONOUNS:
+        name = _nearest_entity(sent, tok, previous_sents[-2:], ORGS) or _only(article_orgs)
+    name = name or _one_entity(sent, tok, previous_sents[-2:])
     if name is None:
         return None
     possessive = tok.lower_ in POSSESSIVES or (tok.lower_ == "her" and tok.tag_ == "PRP$")
     return tok.idx, tok.idx + len(tok.text), name + ("'s" if possessive else "")
 
 
-def resolve_description(sent: Span, unit: ClaimUnit,
-                        previous_sents: Sequence[Span]) -> Edit | None:
-    """Replacement for a leading "The company" / "The proposal" by what it stands for."""
-    tok = next((t for t in sent if t.idx == unit.start), None)
-    if tok is None or tok.lower_ != "the" or tok.dep_ != "det":
+def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                        article_orgs: Sequence[str] = ()) -> Edit | None:
+    """Replacement for "The company" / "The proposal" opening the unit or as its subject (or
+    its subject's owner: "the company's shares") by what it stands for."""
+    tok = _description_determiner(sent, unit)
+    if tok is None:
         return None
     noun = tok.head
     if noun.pos_ != "NOUN" or any(c.dep_ in ("poss", "compound") for c in noun.lefts):
@@ -181,7 +196,10 @@ def resolve_description(sent: Span, unit: ClaimUnit,
     lemma = noun.lemma_.lower()
     end = noun.idx + len(noun.text)
     if lemma in DESCRIPTIONS:
-        name = _nearest_entity(sent, tok, previous_sents, DESCRIPTIONS[lemma])
+        labels = DESCRIPTIONS[lemma]
+        name = _nearest_entity(sent, tok, previous_sents, labels)
+        if name is None and labels & ORGS:
+            name = _only(article_orgs)
     elif lemma in THINGS:
         name = _fuller_phrase(sent, tok, noun, previous_sents)
     else:
@@ -189,15 +207,48 @@ def resolve_description(sent: Span, unit: ClaimUnit,
     return None if name is None else (tok.idx, end, name)
 
 
+def _description_determiner(sent: Span, unit: ClaimUnit) -> Token | None:
+    """The "the" of a description that opens the unit, or of its subject or subject's owner."""
+    tokens = [t for t in sent if unit.start <= t.idx < unit.end]
+    if not tokens:
+        return None
+    candidates = [tokens[0]]
+    for tok in tokens:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i in {t.i for t in tokens}:
+            candidates += [c for c in tok.children if c.dep_ == "det"]
+            owners = [c for c in tok.children if c.dep_ == "poss" and c.pos_ == "NOUN"]
+            candidates += [c for o in owners for c in o.children if c.dep_ == "det"]
+            break
+    for det in candidates:
+        if det.lower_ == "the" and det.dep_ == "det" and det.head.lemma_.lower() in (
+                DESCRIPTIONS.keys() | THINGS):
+            return det
+    return None
+
+
+def _only(names: Sequence[str]) -> str | None:
+    """The one name of a list, counting a shorter mention of a longer name as the same."""
+    distinct = _distinct(names)
+    return distinct[0] if len(distinct) == 1 else None
+
+
+def is_dateline(ent: Span) -> bool:
+    """ "OSLO, March 3 (Wire) -": a place in capitals opening its line, not an actor."""
+    doc = ent.doc
+    opens = ent.start == 0 or "\n" in doc[ent.start - 1].text_with_ws
+    return opens and ent.text.isupper() and ent.end < len(doc) and doc[ent.end].text == ","
+
+
 def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
                     labels: frozenset[str]) -> str | None:
     """The nearest entity with one of ``labels``: earlier in the sentence, else in the nearest
     sentence before that has one (preferring its subject); None when that is ambiguous."""
-    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels]
+    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels
+              and not is_dateline(e)]
     if before:
         return before[-1].text
     for prev in reversed(previous_sents):
-        found = [e for e in prev.ents if e.label_ in labels]
+        found = [e for e in prev.ents if e.label_ in labels and not is_dateline(e)]
         if not found:
             continue
         names = _distinct(e.text for e in found)
