@@ -67,6 +67,14 @@ def test_classify(nlp: Language, text: str, attributed: bool, expected: list[str
         ("Smith will win the race.", False),
         # past facts are not announcements
         ("Telenord sold its alarm service in 2021.", False),
+        # reported of itself: "it" is the organisation speaking
+        ("The chain said it will no longer sell tobacco.", True),
+        # "would" in reported speech, with an organisation noun
+        ("Mayor Colin Tate said the city would ask lawmakers to change the law.", True),
+        # a forecast reported by others stays a forecast
+        ("Experts say the economy will recover.", False),
+        # an unknown capitalised name is still a name
+        ("Corvane will no longer sell printers.", True),
     ],
 )
 def test_is_announcement(nlp: Language, text: str, announced: bool) -> None:

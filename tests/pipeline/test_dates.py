@@ -392,6 +392,11 @@ def test_every_mention_is_a_well_formed_slice_of_the_text(nlp, words, anchor):
          ["2024-09-09"]),
         # a quarter in a plan
         ("The firm will report results in the first quarter.", date(2024, 11, 10), ["2025-Q1"]),
+        # "would" in reported speech
+        ("Fjordlinje said it would raise prices from April.", date(2024, 5, 3), ["2025-04"]),
+        # a plan named as a noun ("a plan to raise charges from July")
+        ("The council drew up a plan to raise charges from July.", date(2024, 8, 2),
+         ["2025-07"]),
     ],
 )
 def test_dates_in_plans_look_ahead(nlp, text, anchor, expected):

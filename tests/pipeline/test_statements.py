@@ -228,6 +228,10 @@ def test_statements_for_a_parsed_sentence_are_self_contained(nlp: Language) -> N
         # "the proposal" is the fuller phrase named before, its owner spelled out
         ("The council published its parking proposal on Monday. The proposal would raise "
          "fees by 4 percent.", "The council's parking proposal would raise fees by 4 percent."),
+        # "a plan" named before takes its owner
+        ("Ashby's council has drawn up a plan to raise parking charges.\n\nThe plan would "
+         "bring in an extra £1.2 million a year.",
+         "Ashby's council's plan would bring in an extra £1.2 million a year."),
         # two organisations as one subject: the words stay
         ("IBM and Microsoft reported results. The company said revenue rose 4 percent.",
          "The company said revenue rose 4 percent."),

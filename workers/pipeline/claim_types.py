@@ -42,6 +42,7 @@ _ACTIONS = frozenset({
     "provide", "serve", "charge", "ask", "seek", "retire", "replace", "rename", "list",
 })
 _ACTORS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
+_SAY = frozenset({"say", "tell", "announce", "state", "add", "confirm", "write", "report"})
 # Common nouns for organisations, enough with an explicit decision verb ("the company plans").
 _ORG_NOUNS = frozenset({
     "company", "firm", "government", "council", "ministry", "agency", "board", "bank",
@@ -98,7 +99,9 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
             continue
         lemma = verb.lemma_.lower()
         decided = lemma in _DECIDE and any(c.dep_ == "xcomp" for c in verb.children)
-        will = any(c.lemma_.lower() == "will" and c.tag_ == "MD" for c in verb.children)
+        reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _SAY
+        modals = ("will", "would") if reported else ("will",)
+        will = any(c.lemma_.lower() in modals and c.tag_ == "MD" for c in verb.children)
         no_longer = any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children)
                         for c in verb.children)
         if not (decided or (will and (lemma in _ACTIONS or no_longer))):
@@ -108,7 +111,10 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
             continue
         named = (subject.ent_type_ in _ACTORS or subject.pos_ == "PROPN"
                  or subject.lower_ == "we" or _looks_like_a_name(subject))
-        if named or (decided and subject.lemma_.lower() in _ORG_NOUNS):
+        # said of itself ("the city would ask", "it will no longer sell"): the speaker's word
+        spoken = reported and (subject.lower_ in ("it", "they")
+                               or subject.lemma_.lower() in _ORG_NOUNS)
+        if named or spoken or (decided and subject.lemma_.lower() in _ORG_NOUNS):
             return True
     return False
 

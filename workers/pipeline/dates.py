@@ -76,7 +76,8 @@ _DAY_PHRASE = re.compile(
 _EARLIER = re.compile(r"\b(day|month|year)s?\s+earlier$", re.IGNORECASE)
 _BACKWARD = re.compile(r"\b(last|ago|earlier|previous|yesterday|this)\b")
 _PLAN_VERBS = frozenset({"plan", "aim", "intend", "expect", "schedule", "hope", "want",
-                         "propose", "promise", "pledge", "vow", "agree", "decide", "set"})
+                         "propose", "promise", "pledge", "vow", "agree", "decide", "set",
+                         "proposal", "bid", "decision", "move"})
 # How fine a granularity is; "a month earlier" needs a previous date of month or day precision.
 _RANKS = {"year": 0, "quarter": 0, "month": 1, "day": 2}
 _WEEKDAY_END = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$")
@@ -179,8 +180,10 @@ def _looks_ahead(found: Candidate, text: str, anchor: date, entities: _Entities)
     verb = _governing_verb(found, entities)
     if verb is None:
         return False
-    future = any(c.dep_ == "aux" and c.lemma_.lower() in ("will", "shall") for c in verb.children)
-    planned = verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _PLAN_VERBS
+    reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in ("say", "tell", "announce")
+    modals = ("will", "shall", "would") if reported else ("will", "shall")
+    future = any(c.dep_ == "aux" and c.lemma_.lower() in modals for c in verb.children)
+    planned = verb.dep_ in ("xcomp", "acl") and verb.head.lemma_.lower() in _PLAN_VERBS
     return future or planned
 
 

@@ -274,9 +274,24 @@ def _fuller_phrase(sent: Span, tok: Token, noun: Token,
             lo = min((c.left_edge.i for c in other.lefts
                       if c.dep_ in ("det", "poss", "compound", "amod", "nmod")), default=other.i)
             words = other.doc[lo : other.i + 1]
-            if len(words) > 2 or (len(words) == 2 and words[0].lower_ != "the"):
+            if len(words) > 2 or (len(words) == 2 and words[0].pos_ != "DET"):
                 return _owner_named(words)
+            owner = _clause_subject(other)
+            if owner is not None:  # "the council has drawn up a plan": "the council's plan"
+                return f"{owner}'s {other.text}"
     return None
+
+
+def _clause_subject(tok: Token) -> str | None:
+    """The named subject of the clause a noun sits in, as written ("Ashby's council")."""
+    verb = tok.head
+    while verb.dep_ not in ("ROOT", "ccomp", "conj", "relcl") and verb.head.i != verb.i:
+        verb = verb.head
+    owner = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ != "PRON"), None)
+    if owner is None:
+        return None
+    name = tok.doc[owner.left_edge.i : owner.i + 1].text
+    return "the " + name[4:] if name.lower().startswith("the ") else name
 
 
 def _owner_named(words: Span) -> str:
@@ -285,16 +300,8 @@ def _owner_named(words: Span) -> str:
     first = words[0]
     if first.tag_ != "PRP$" or first.lower_ not in ("its", "their"):
         return words.text
-    verb = words.root.head
-    while verb.dep_ not in ("ROOT", "ccomp", "conj", "relcl") and verb.head.i != verb.i:
-        verb = verb.head
-    owner = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ != "PRON"), None)
-    if owner is None:
-        return words.text
-    name = words.doc[owner.left_edge.i : owner.i + 1].text
-    if name.lower().startswith("the "):
-        name = "the " + name[4:]
-    return f"{name}'s {words[1:].text}"
+    name = _clause_subject(words.root)
+    return words.text if name is None else f"{name}'s {words[1:].text}"
 
 
 def resolve_speaker(sent: Span, speaker: str | None,
