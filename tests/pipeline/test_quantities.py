@@ -19,6 +19,8 @@ PIECES = [
     "or", "+", "people", "April", "🙂", "\r\n", "No.", "#", "twenty", "hundred", "basis",
     "points", "US", "dollars", "the", "rose", "out", "every", "thirds", ".", "e\u0301",
     "−", "-5", "minus", "months", "years", "ago", "old",
+    "dozens", "tens", "thousands", "score", "scores", "voted", "passed", "vote", "5-4",
+    "52–48", "won", "cents", "euro", "50p", "1080p", "pence", "p.", "pp",
 ]  # fmt: skip
 
 
@@ -252,6 +254,62 @@ def assert_rows_match(found: Sequence[Row], expected: Sequence[Row]) -> None:
         ("Only 2 or 3 percent of voters changed sides.", ("2 or 3 percent", 2, 3, "%", "=")),
         # "one or two" is a range, not the pronoun "one"
         ("One or two people were hurt.", ("One or two people", 1, 2, "people", "=")),
+        # issue 9: "one in four" is a share, 25 %, like "one in five"
+        ("One in four adults smoke.", ("One in four adults", 25, None, "%", "=")),
+        # issue 9: "two out of three" is 66.67 % (the module keeps 12 significant digits)
+        ("Two out of three voters backed the plan.",
+         ("Two out of three voters", 200 / 3, None, "%", "=")),
+        # "one in every three"
+        ("One in every three homes floods.", ("One in every three homes", 100 / 3, None, "%", "=")),
+        # "half a dozen" is six
+        ("He ate half a dozen eggs.", ("half a dozen eggs", 6, None, "eggs", "=")),
+        # "more than a dozen"
+        ("More than a dozen people were hurt.",
+         ("More than a dozen people", 12, None, "people", ">")),
+        # "dozens of" says at least two dozen
+        ("Dozens of people were hurt.", ("Dozens of people", 24, None, "people", ">=")),
+        # an adjective between "of" and the counted noun
+        ("Police arrested dozens of young people.",
+         ("dozens of young people", 24, None, "people", ">=")),
+        # "hundreds of" is at least 200
+        ("Hundreds of homes lost power.", ("Hundreds of homes", 200, None, "homes", ">=")),
+        # "thousands" without "of" has no unit
+        ("Thousands marched in the capital.", ("Thousands", 2000, None, None, ">=")),
+        # the bases multiply: "tens of thousands" is at least 20,000
+        ("Tens of thousands of people marched.",
+         ("Tens of thousands of people", 20000, None, "people", ">=")),
+        # a vague count of money
+        ("The project cost hundreds of millions of dollars.",
+         ("hundreds of millions of dollars", 2e8, None, "USD", ">=")),
+        # "a score of" is twenty
+        ("A score of protesters gathered.", ("A score of protesters", 20, None, "protesters", "=")),
+        # "scores of" is at least two score
+        ("Scores of people were arrested.", ("Scores of people", 40, None, "people", ">=")),
+        # a test score is a result, not twenty
+        ("She got a score of 85 on the test.", ("85", 85, None, None, "=")),
+        # a number word of seven letters or more is not an identifier
+        ("Fifteen people died in the crash.", ("Fifteen people", 15, None, "people", "=")),
+        # "seventeen"
+        ("Seventeen players signed for the club.",
+         ("Seventeen players", 17, None, "players", "=")),
+        # cents are hundredths of a dollar: USD when the sentence names no other currency
+        ("A stamp costs 40 cents.", ("40 cents", 0.4, None, "USD", "=")),
+        # cents in a rate: the span is the amount, as with "50 dollars a barrel"
+        ("Fuel rose 5 cents per litre.", ("5 cents", 0.05, None, "USD", "=")),
+        # a range of cents
+        ("Tickets cost 10-20 cents each.", ("10-20 cents", 0.1, 0.2, "USD", "=")),
+        # "US cents"
+        ("The loonie fell to 72 US cents.", ("72 US cents", 0.72, None, "USD", "=")),
+        # "euro cents"
+        ("The coin is worth 20 euro cents.", ("20 euro cents", 0.2, None, "EUR", "=")),
+        # pence are hundredths of a pound
+        ("It costs 99 pence.", ("99 pence", 0.99, None, "GBP", "=")),
+        # a glued "p" is pence
+        ("A bag costs 50p at the till.", ("50p", 0.5, None, "GBP", "=")),
+        # a decimal number of pence
+        ("It costs 12.5p now.", ("12.5p", 0.125, None, "GBP", "=")),
+        # a euro amount below one
+        ("The fee is €0.20 per call.", ("€0.20", 0.2, None, "EUR", "=")),
     ],
 )  # fmt: skip
 def test_quantity_phrase_is_normalized(nlp: Language, sentence: str, expected: Row) -> None:
@@ -317,8 +375,26 @@ def test_quantity_phrase_is_normalized(nlp: Language, sentence: str, expected: R
         "The score was 2 to 1.",
         # a day range
         "The G7 leaders met on May 19-21 in Hiroshima.",
-        # a vote tally
-        "The bill passed 219-212 in the House.",
+        # a score after "beat" is sport, not a vote
+        "Arsenal beat Chelsea 2-0 in the final.",
+        # a score with "to" after "lost"
+        "The side lost 3 to 1 at home.",
+        # "scored" is a verb, not twenty
+        "The striker scored twice in the final.",
+        # "test scores of" are results, not a count of pupils
+        "Test scores of pupils rose.",
+        # a season written as a year range
+        "The season ran 2019-2020.",
+        # a year range after a voting verb is not a tally
+        "The council voted in 2019-2020 on the plan.",
+        # "1080p" is a video resolution, not pence
+        "Streams in 1080p video are free.",
+        # a page after "p."
+        "See p. 50 for details.",
+        # a page range after "pp."
+        "He read pp. 45-50 of the report.",
+        # a year count back is a date, vague or not
+        "Hundreds of years ago the town flooded.",
         # a compound adjective with a thousands separator
         "The 1,200-page bill was long.",
         # a compound adjective with a duration
@@ -345,6 +421,60 @@ def test_quantity_phrase_is_normalized(nlp: Language, sentence: str, expected: R
 )  # fmt: skip
 def test_non_quantity_number_is_not_reported(nlp: Language, sentence: str) -> None:
     assert rows_of(nlp, sentence) == []
+
+
+# A vote tally is two quantity spans with unit "votes", one per side, in the order written:
+# `normalized` has one float `value` and `upper` means a range, so "5-4" fits neither one
+# value nor value/upper (see workers/pipeline/tallies.py).
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "voted 5-4": a tally split into three tokens
+        ("The Supreme Court voted 5-4 to strike down the law.",
+         [("5", 5, None, "votes", "="), ("4", 4, None, "votes", "=")]),
+        # a vote noun after the tally
+        ("The measure passed in a 52-48 vote.",
+         [("52", 52, None, "votes", "="), ("48", 48, None, "votes", "=")]),
+        # the losing side first is still a tally, not a range
+        ("The motion failed in a 48-52 vote.",
+         [("48", 48, None, "votes", "="), ("52", 52, None, "votes", "=")]),
+        # "passed 7 to 2" with the bill between the verb and the tally
+        ("The committee passed the bill 7 to 2.",
+         [("7", 7, None, "votes", "="), ("2", 2, None, "votes", "=")]),
+        # "voted 52 to 48" followed by "to confirm"
+        ("The Senate voted 52 to 48 to confirm her.",
+         [("52", 52, None, "votes", "="), ("48", 48, None, "votes", "=")]),
+        # "by 320 votes to 250": the first side keeps its noun
+        ("MPs voted by 320 votes to 250 in favour.",
+         [("320 votes", 320, None, "votes", "="), ("250", 250, None, "votes", "=")]),
+        # "by a vote of 219 to 212"
+        ("The bill passed by a vote of 219 to 212.",
+         [("219", 219, None, "votes", "="), ("212", 212, None, "votes", "=")]),
+        # "passed 219-212" (once a negative: a tally was not read)
+        ("The bill passed 219-212 in the House.",
+         [("219", 219, None, "votes", "="), ("212", 212, None, "votes", "=")]),
+        # an en dash tally is one token: the sides are parts of it
+        ("The court ruled 5–4 on the case.",
+         [("5", 5, None, "votes", "="), ("4", 4, None, "votes", "=")]),
+        # a jury's vote
+        ("The jury voted 10-2 to convict.",
+         [("10", 10, None, "votes", "="), ("2", 2, None, "votes", "=")]),
+        # "a 5-4 majority"
+        ("A 5-4 majority of the court agreed.",
+         [("5", 5, None, "votes", "="), ("4", 4, None, "votes", "=")]),
+        # a pair that counts something else is a range
+        ("The board approved 3 to 4 new hires.", [("3 to 4 new hires", 3, 4, "hires", "=")]),
+        # cents take the euro the sentence names
+        ("Petrol costs €1.80 a litre, up 5 cents on last week.",
+         [("€1.80", 1.8, None, "EUR", "="), ("5 cents", 0.05, None, "EUR", "=")]),
+        # pence on both sides of a change
+        ("Shares fell 2p to 150p.",
+         [("2p", 0.02, None, "GBP", "="), ("150p", 1.5, None, "GBP", "=")]),
+    ],
+)  # fmt: skip
+def test_sentence_gives_these_quantities(nlp: Language, sentence: str,
+                                         expected: list[Row]) -> None:
+    assert_rows_match(rows_of(nlp, sentence), expected)
 
 
 def test_change_sentence_yields_two_quantities(nlp: Language) -> None:

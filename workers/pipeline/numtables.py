@@ -24,6 +24,18 @@ SCALES = {
 # elsewhere "5m" may be metres.
 CURRENCY_SCALES = {"m": 1e6, "b": 1e9, "t": 1e12}
 WORD_SCALES = frozenset({"thousand", "million", "billion", "trillion", "lakh", "crore"})
+# Counts said without a figure: "dozens of" is at least two dozen, "tens of thousands" at
+# least 20,000 (the bases multiply); "a score of" is 20.
+VAGUE_COUNTS = {
+    "tens": 10.0, "dozens": 12.0, "scores": 20.0, "hundreds": 100.0, "thousands": 1e3,
+    "millions": 1e6, "billions": 1e9, "trillions": 1e12,
+}  # fmt: skip
+# Hundredths of a currency: "pence" and a glued "p" are British; "cents" take the dollar or
+# euro the sentence names, else USD.
+PENCE_WORDS = frozenset({"pence", "penny"})
+CENT_WORDS = frozenset({"cent", "cents"})
+CENT_CURRENCIES = frozenset({"USD", "EUR", "CAD", "AUD", "SGD", "HKD", "NZD"})
+VIDEO_LINES = frozenset({144, 240, 360, 480, 720, 1080, 1440, 2160, 4320})  # "1080p" is not pence
 FRACTIONS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
     "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
@@ -94,3 +106,15 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 NUMBER_RE = re.compile(rf"^(?:{_NUMBER})$")
 SUFFIXED_RE = re.compile(rf"^({_NUMBER})(k|mn|mln|bn|bln|tn|m|b|t)$", re.IGNORECASE)
 RANGE_TOKEN_RE = re.compile(rf"^({_NUMBER})[-–]({_NUMBER})$")
+PENCE_RE = re.compile(rf"^({_NUMBER})(p)$")
+TALLY_TOKEN_RE = re.compile(r"^(\d{1,6})[-–—](\d{1,6})$")
+# Vote tallies: a verb (by lemma) or noun before the pair ("voted 5-4", "by a vote of 219 to
+# 212"), or a noun after it ("a 52-48 vote"). "beat", "win" and "defeat" are left out: sport.
+VOTE_VERBS = frozenset(
+    "vote pass approve reject confirm rule decide uphold ratify adopt endorse overturn split "
+    "back elect acquit convict strike block clear override".split()
+)
+VOTE_NOUNS_BEFORE = frozenset({"vote", "ballot", "tally"})
+VOTE_NOUNS_AFTER = frozenset(
+    {"vote", "votes", "decision", "ruling", "majority", "margin", "verdict", "tally", "split"}
+)

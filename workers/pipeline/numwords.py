@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from workers.pipeline.numtables import (
+    CENT_CURRENCIES,
+    CENT_WORDS,
     CHANGE_VERBS,
     COMPARATORS,
     CURRENCY_SCALES,
@@ -24,6 +26,8 @@ from workers.pipeline.numtables import (
     MINUS_SIGNS,
     MULTIPLIERS,
     NUMBER_RE,
+    PENCE_RE,
+    PENCE_WORDS,
     PERCENT_WORDS,
     POINT_WORDS,
     RANGE_TOKEN_RE,
@@ -32,8 +36,12 @@ from workers.pipeline.numtables import (
     SUFFIXED_RE,
     TENS,
     TIME_NOUNS,
+    VAGUE_COUNTS,
+    VIDEO_LINES,
     WORD_SCALES,
 )
+
+SENTENCE_REACH = 40  # tokens searched each way for the currency that "cents" are of
 
 
 def parse_number(text: str) -> float | None:
@@ -46,8 +54,8 @@ def parse_number(text: str) -> float | None:
 def is_id_like(text: str) -> bool:
     """Say whether a digit string looks like an identifier rather than an amount."""
     digits = text.replace(",", "")
-    if "." in digits:
-        return False
+    if "." in digits or not digits.isdigit():
+        return False  # number words ("seventeen") are not identifiers
     return (len(digits) > 1 and digits[0] == "0") or ("," not in text and len(digits) >= 7)
 
 
@@ -154,6 +162,35 @@ def currency_word_at(doc: Doc, k: int, hi: int) -> tuple[str, int] | None:
     return None
 
 
+def subunit_money_at(doc: Doc, k: int, hi: int) -> tuple[str, int] | None:
+    """Return (ISO code, index after) for hundredths: "cents", "euro cents", "pence" at k."""
+    word = doc[k].lower_
+    if word in PENCE_WORDS:
+        return "GBP", k + 1
+    if word in CENT_WORDS:
+        return cent_currency(doc, k), k + 1
+    if k + 1 < hi and doc[k + 1].lower_ in CENT_WORDS:  # "US cents", "euro cents"
+        code = DOLLAR_COUNTRIES.get(word) or CURRENCY_WORDS.get(word)
+        if code in CENT_CURRENCIES:
+            return code, k + 2
+    return None
+
+
+def cent_currency(doc: Doc, k: int) -> str:
+    """The currency of "cents" at k: the first dollar or euro its sentence names, else USD."""
+    lo, hi = k, k + 1
+    while lo > 0 and k - lo < SENTENCE_REACH and not doc[lo].is_sent_start:
+        lo -= 1
+    while hi < len(doc) and hi - k < SENTENCE_REACH and not doc[hi].is_sent_start:
+        hi += 1
+    for m in range(lo, hi):
+        named = currency_word_at(doc, m, hi)
+        code = CURRENCY_SYMBOLS.get(doc[m].lower_) or (named[0] if named else None)
+        if code in CENT_CURRENCIES:
+            return code
+    return "USD"
+
+
 @dataclass(slots=True)
 class Candidate:
     """A quantity being read, in token indices."""
@@ -229,7 +266,7 @@ def _read_number_text(text: str, k: int) -> Candidate | None:
         if low is None or high is None or high <= low:
             return None
         return Candidate(k, k + 1, k, low, upper=high)
-    match = SUFFIXED_RE.match(text)
+    match = SUFFIXED_RE.match(text) or PENCE_RE.match(text)
     if match is None:
         return None
     return Candidate(k, k + 1, k, float(match.group(1).replace(",", "")), suffix=match.group(2))
@@ -237,6 +274,12 @@ def _read_number_text(text: str, k: int) -> Candidate | None:
 
 def _read_scale(doc: Doc, cand: Candidate, hi: int) -> bool:
     """Apply a scale suffix or word ("bn", "million", "k" after "$50"); False if invalid."""
+    if cand.suffix == "p":  # "50p" is 0.50 GBP, "1080p" a video resolution
+        if cand.value in VIDEO_LINES:
+            return False
+        cand.scale_by(0.01)
+        cand.unit, cand.currency = "GBP", True
+        return True
     if cand.suffix:
         suffix = cand.suffix.lower()
         factor = SCALES.get(suffix)
@@ -339,3 +382,40 @@ def _parse_ratio(doc: Doc, j: int, count: float, k: int, hi: int) -> Candidate |
     if end < hi and doc[end].pos_ == "NOUN":
         end += 1
     return Candidate(j, end, j, 100.0 * count / whole.value, unit="%", num_end=whole.end)
+
+
+def read_vague_count(doc: Doc, j: int, hi: int) -> Candidate | None:
+    """Read "dozens", "tens of thousands" (at least twice the base) or "a score of" (20)."""
+    word = doc[j].lower_
+    if word == "a":
+        if j + 2 < hi and doc[j + 1].lower_ == "score" and _counts_after_of(doc, j + 2, hi):
+            return Candidate(j, j + 2, j + 1, 20.0, num_end=j + 2)
+        return None  # "a score of 85" is a result
+    base = VAGUE_COUNTS.get(word)
+    if base is None:
+        return None
+    if word == "scores" and j > 0 and (doc[j - 1].pos_ in ("NOUN", "PROPN", "ADJ", "DET")
+                                       or doc[j - 1].tag_ == "PRP$"):
+        return None  # "test scores of", "their scores of"
+    value, k = 2 * base, j + 1
+    while k + 1 < hi and doc[k].lower_ == "of" and VAGUE_COUNTS.get(doc[k + 1].lower_, 0) > base:
+        base = VAGUE_COUNTS[doc[k + 1].lower_]
+        value, k = value * base, k + 2
+    if word in ("tens", "scores") and k == j + 1 and not _counts_after_of(doc, k, hi):
+        return None
+    return Candidate(j, k, j, value, comparator=">=", num_end=k)
+
+
+def _counts_after_of(doc: Doc, k: int, hi: int) -> bool:
+    """Say whether "of" at k leads to a plural noun, not a figure ("a score of 85")."""
+    if k >= hi or doc[k].lower_ != "of":
+        return False
+    for m in range(k + 1, min(k + 4, hi)):
+        tok = doc[m]
+        if tok.like_num or tok.pos_ == "NUM":
+            return False
+        if tok.tag_ in ("NNS", "NNPS") or tok.lower_ == "them":
+            return True
+        if tok.pos_ not in ("DET", "ADJ") and tok.tag_ != "PRP$":
+            return False
+    return False

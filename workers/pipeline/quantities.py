@@ -15,7 +15,15 @@ Normalization choices:
 - a counted amount's unit is its head noun as written, lowercased ("images");
   a glued measure keeps its symbol ("5m" high -> "m"), but "5m users" is five million;
 - "rose from 3 to 5 million dollars" is a change: two spans, and the first takes the
-  scale and unit of the second; "rose 12 percent to $3.4 billion" is two spans too.
+  scale and unit of the second; "rose 12 percent to $3.4 billion" is two spans too;
+- counts said without a figure are lower bounds of twice their base: "dozens of people"
+  is ">=" 24 "people", "tens of thousands" ">=" 20,000, "thousands" ">=" 2,000; "a score
+  of protesters" is 20 (but "a score of 85" and "test scores" are not counts);
+- hundredths of money are money: "40 cents" is 0.4 "USD" (or the dollar or euro the
+  sentence names: "€1.20, up 5 cents" is 0.05 "EUR"), "99 pence" and "50p" 0.99 and 0.5
+  "GBP" ("1080p" is a video resolution);
+- a vote tally is two spans with unit "votes", one per side ("voted 5-4": "5" and "4");
+  see ``tallies.py`` for why, and for what is not a tally.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from workers.pipeline.numtables import (
     POSTFIX_COMPARATORS,
     SMALL,
     TENS,
+    VAGUE_COUNTS,
 )
 from workers.pipeline.numwords import (
     Candidate,
@@ -42,12 +51,15 @@ from workers.pipeline.numwords import (
     read_amount,
     read_comparator,
     read_proportion,
+    read_vague_count,
+    subunit_money_at,
 )
 from workers.pipeline.quantity_filters import is_reportable
+from workers.pipeline.tallies import read_tally
 
 START_WORDS = frozenset(
-    {*COMPARATORS, *SMALL, *TENS, *CURRENCY_SYMBOLS, "a", "an", "half", "between", "from",
-     "minus"}
+    {*COMPARATORS, *SMALL, *TENS, *CURRENCY_SYMBOLS, *VAGUE_COUNTS, "a", "an", "half",
+     "between", "from", "minus"}
 )
 
 
@@ -81,6 +93,12 @@ def find_quantities(span: Doc | Span) -> list[Quantity]:
     found: list[Quantity] = []
     while i < hi:
         tok = doc[i]
+        tally = read_tally(doc, i, hi) if tok.text[:1].isdigit() else None
+        if tally is not None:
+            found.extend(Quantity(start, end, value, None, "votes", "=")
+                         for start, end, value in tally.sides)
+            i = tally.end
+            continue
         cand = None
         if _may_start(tok):
             cand = _parse_at(doc, i, hi)
@@ -132,6 +150,7 @@ def _parse_at(doc: Doc, i: int, hi: int) -> Candidate | None:
     if j >= hi:
         return None
     cand = read_proportion(doc, j, hi) or _parse_amount(doc, j, hi, None)
+    cand = cand or _parse_vague(doc, j, hi)
     if cand is None:
         return None
     if j != i:
@@ -139,6 +158,15 @@ def _parse_at(doc: Doc, i: int, hi: int) -> Candidate | None:
         if cand.comparator == "=":
             cand.comparator = comparator
     return cand if is_reportable(doc, cand) else None
+
+
+def _parse_vague(doc: Doc, j: int, hi: int) -> Candidate | None:
+    """Read "dozens of people", "millions of dollars", "a score of protesters"."""
+    cand = read_vague_count(doc, j, hi)
+    if cand is not None and cand.end + 1 < hi and doc[cand.end].lower_ == "of":
+        after = _read_unit(doc, cand, cand.end + 1, hi)
+        cand.end = after if after > cand.end + 1 else cand.end
+    return cand
 
 
 def _parse_minus(doc: Doc, i: int, hi: int) -> Candidate | None:
@@ -261,7 +289,10 @@ def _read_unit(doc: Doc, cand: Candidate, k: int, hi: int) -> int:
     after = _read_percent(doc, cand, k, hi)
     if after != k or cand.unit is not None:
         return after
-    money = currency_word_at(doc, k, hi)
+    hundredths = subunit_money_at(doc, k, hi)
+    if hundredths is not None:
+        cand.scale_by(0.01)  # "40 cents" is 0.40 of its currency
+    money = hundredths or currency_word_at(doc, k, hi)
     if money is not None:
         cand.unit, cand.currency = money[0], True
         return money[1]
@@ -294,9 +325,14 @@ def _counted_noun(doc: Doc, cand: Candidate, k: int, hi: int) -> Token | None:
             head = tok
             while head.dep_ == "compound" and m < head.head.i < stop:
                 head = head.head
-            if number.head.i == head.i or (m == k and head.i == m):
+            if number.head.i == head.i or (m == k and head.i == m) or _of_object(doc, head, k):
                 return head
             return None
         if tok.pos_ not in ("ADJ", "PROPN"):
             return None
     return None
+
+
+def _of_object(doc: Doc, noun: Token, k: int) -> bool:
+    """Say whether the noun is the object of an "of" just before k ("dozens of young people")."""
+    return k > 0 and doc[k - 1].lower_ == "of" and noun.head.i == k - 1

@@ -2,7 +2,8 @@
 
 Requires: a parsed spaCy Doc and a finished ``Candidate`` from the quantity reader.
 Assigns: nothing; ``is_reportable`` says yes or no. Dropped: clock times ("3pm"), numbers
-glued by hyphens ("3-year-old", "219-212"), identifiers ("#5", "No. 10", "0012345"), labels
+glued by hyphens ("3-year-old", "555-123"; vote tallies are read before, in ``tallies.py``),
+identifiers and pages ("#5", "No. 10", "0012345", "pp. 45-50"), labels
 ("Section 230", "Boeing 737"), years and other dates (but durations such as "lasted 18 months"
 are kept, ages and "5 years ago" are not), scores and odds ("2 to 1"), the pronoun "one" and
 "net zero".
@@ -95,10 +96,10 @@ def _hyphen_linked(doc: Doc, cand: Candidate) -> bool:
 
 
 def _after_id_marker(doc: Doc, core: int) -> bool:
-    """Say whether the number follows "#" or "No." (an identifier)."""
+    """Say whether the number follows "#", "No." or a page mark "p." (an identifier)."""
     if core == 0:
         return False
     prev = doc[core - 1]
-    if prev.text == "#" or prev.lower_ in ("no.", "nos."):
+    if prev.text == "#" or prev.lower_ in ("no.", "nos.", "p.", "pp."):
         return True
-    return prev.text == "." and core >= 2 and doc[core - 2].lower_ in ("no", "nos")
+    return prev.text == "." and core >= 2 and doc[core - 2].lower_ in ("no", "nos", "p", "pp")
