@@ -8,7 +8,7 @@ import pytest
 from spacy.language import Language
 
 from workers.pipeline.assemble import sentence_spans
-from workers.pipeline.claim_types import classify, is_announcement
+from workers.pipeline.claim_types import classify, is_announcement, is_opinion
 from workers.pipeline.pipeline import build_pipeline
 
 
@@ -92,3 +92,28 @@ def test_an_announced_decision_is_queued_and_a_bare_forecast_is_not() -> None:
     assert not any("Prices will rise" in text for text in queued)
     types = {c.text: c.types for c in pipeline.run(article, date(2024, 3, 5))}
     assert all("prediction" not in t for text, t in types.items() if "Telenord" in text)
+
+
+@pytest.mark.parametrize(
+    ("text", "opinion"),
+    [
+        # a characterisation in quotes
+        ('Sen. Rob Kittredge called the plan "a giveaway dressed up as infrastructure."', True),
+        # a truth about anyone
+        ("Anyone who has waited for the number 12 in the rain knows the problem.", True),
+        # the writer's own view
+        ("We reject any use which does not respect patient privacy.", True),
+        # "called an election" is an act, not a judgement
+        ("The minister called an election for May 5.", False),
+        # a report
+        ("The agency recalled 250,000 cans on Monday.", False),
+    ],
+)
+def test_is_opinion(nlp: Language, text: str, opinion: bool) -> None:
+    assert is_opinion(list(nlp(text))) is opinion
+
+
+def test_opinions_without_figures_are_not_queued() -> None:
+    article = ('Sen. Rob Kittredge called the plan "a giveaway dressed up as infrastructure." '
+               "Anyone who has waited for the number 12 in the rain knows the problem.")
+    assert all(c.checkworthiness < 0.5 for c in build_pipeline().run(article, date(2024, 3, 5)))

@@ -15,7 +15,7 @@ from spacy.tokens import Span as SpacySpan
 from schemas.claims import ClaimRecord, Span, TextRange
 from workers.pipeline.anchoring import absolute_phrase
 from workers.pipeline.checkworthiness import CheckworthinessScorer
-from workers.pipeline.claim_types import classify, is_announcement
+from workers.pipeline.claim_types import classify, is_announcement, is_opinion
 from workers.pipeline.clauses import ClaimUnit, split_units
 from workers.pipeline.dates import DateMention, find_dates
 from workers.pipeline.quantities import find_quantities
@@ -122,9 +122,13 @@ def unit_scores(sent: SpacySpan, units: list[ClaimUnit],
     return [said if s is None else s for s in scores]
 
 
-def apply_policy(score: float, types: list[str], spans: list[Span]) -> float:
-    """A prediction without a checkable figure is not a claim (kept below 0.5)."""
+def apply_policy(score: float, types: list[str], spans: list[Span], *,
+                 opinion: bool = False) -> float:
+    """A prediction without a checkable figure, or an opinion without a figure or date, is
+    not a claim (kept below 0.5)."""
     if "prediction" in types and not any(s.kind == "quantity" for s in spans):
+        return min(score, 0.45)
+    if opinion and not any(s.kind in ("quantity", "date") for s in spans):
         return min(score, 0.45)
     return score
 
@@ -180,7 +184,7 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
         text=text[unit.start : unit.end], start=unit.start, end=unit.end,
         statement=build_statement(text, unit, replacements=replacements),
         sentence=TextRange(start=sent.start_char, end=sent.end_char),
-        checkworthiness=round(apply_policy(score, types, spans), 4),
+        checkworthiness=round(apply_policy(score, types, spans, opinion=is_opinion(tokens)), 4),
         types=types,  # type: ignore[arg-type]
         spans=spans, speaker=speaker if attributed or speaker else None,
     )

@@ -42,6 +42,9 @@ _ACTIONS = frozenset({
     "provide", "serve", "charge", "ask", "seek", "retire", "replace", "rename", "list",
 })
 _ACTORS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
+_CHARACTERISE = frozenset({"call", "describe", "label", "dub", "brand", "term"})
+_ANYONE = frozenset({"anyone", "everyone", "anybody", "everybody", "nobody", "whoever"})
+_VIEW = frozenset({"think", "believe", "feel", "reject", "hope", "wish", "suspect"})
 _SAY = frozenset({"say", "tell", "announce", "state", "add", "confirm", "write", "report"})
 # Common nouns for organisations, enough with an explicit decision verb ("the company plans").
 _ORG_NOUNS = frozenset({
@@ -115,6 +118,23 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
         spoken = reported and (subject.lower_ in ("it", "they")
                                or subject.lemma_.lower() in _ORG_NOUNS)
         if named or spoken or (decided and subject.lemma_.lower() in _ORG_NOUNS):
+            return True
+    return False
+
+
+def is_opinion(tokens: Iterable[Token]) -> bool:
+    """Words that judge rather than report: a characterisation ("called the plan 'a
+    giveaway'"), a truth about anyone ("Anyone who has waited ... knows"), or the writer's
+    own view ("I think", "we believe")."""
+    for tok in tokens:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and lemma in _CHARACTERISE and any(
+                c.dep_ in ("oprd", "xcomp", "ccomp", "attr") for c in tok.children):
+            return True
+        if tok.dep_ in ("nsubj", "nsubjpass") and lemma in _ANYONE:
+            return True
+        if (tok.pos_ == "VERB" and lemma in _VIEW
+                and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children)):
             return True
     return False
 
