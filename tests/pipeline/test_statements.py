@@ -228,6 +228,22 @@ def test_statements_for_a_parsed_sentence_are_self_contained(nlp: Language) -> N
         # "the proposal" is the fuller phrase named before, its owner spelled out
         ("The council published its parking proposal on Monday. The proposal would raise "
          "fees by 4 percent.", "The council's parking proposal would raise fees by 4 percent."),
+        # a subject pronoun after an opening phrase
+        ("Halvard Shipping posted a loss.\n\nIn February it sold its tanker division for "
+         "$410 million.", "In February 2024 Halvard Shipping sold its tanker division for "
+         "$410 million."),
+        # "it" is what the sentence before was about: a shorter name of an organisation
+        ("Lindqvist Nutrition Inc. makes formula. Lindqvist is the third-largest maker in the "
+         "U.S. It employs about 2,000 people.", "Lindqvist Nutrition Inc. employs about 2,000 "
+         "people."),
+        # ... or a description of one
+        ("The Federal Food Safety Agency ordered a recall of 250,000 cans. Lindqvist Inc. "
+         "makes them. The agency said no illnesses had been reported. It last ordered a "
+         "formula recall in 2019.",
+         "The Federal Food Safety Agency last ordered a formula recall in 2019."),
+        # a person described by age
+        ("Marta Koval won the final on Sunday, beating Elise Duran. The 24-year-old earned "
+         "$1.1 million in prize money.", "Marta Koval earned $1.1 million in prize money."),
         # "a plan" named before takes its owner
         ("Ashby's council has drawn up a plan to raise parking charges.\n\nThe plan would "
          "bring in an extra £1.2 million a year.",

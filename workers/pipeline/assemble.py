@@ -30,6 +30,7 @@ from workers.pipeline.statements import (
 )
 
 CHECKABLE = frozenset({"quantity", "date", "entity"})
+FIGURES = frozenset({"quantity", "date"})
 ANNOUNCED_SCORE = 0.6
 CONTEXT_SENTENCES = 8  # at most this many sentences of this and the previous paragraph
 _ATTRIBUTED = frozenset({"attribution", "reported"})
@@ -82,10 +83,13 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
     for unit, score in zip(units, scores, strict=True):
         # A relative clause or appositive owns its spans: the unit around it does not repeat
         # them, and its statement leaves the clause out ("The company now runs 140 shops").
+        # Its antecedent's figures stay the outer unit's ("$1.1 million, the biggest cheque").
         nested = [] if unit.clause is not None else [
             c for c in clauses if unit.start <= c[0] and c[1] <= unit.end]
         inside = [s for s in spans if unit.start <= s.start and s.end <= unit.end
-                  and not any(c[0] <= s.start and s.end <= c[1] for c in nested)]
+                  and not any(c[0] <= s.start and s.end <= c[1] for c in nested)
+                  and not (unit.clause is not None and s.kind in FIGURES
+                           and s.end <= unit.clause[0])]
         checkable = any(s.kind in CHECKABLE for s in inside)
         if unit.kind == "reported" and not checkable:
             continue  # the attribution unit carries what was said

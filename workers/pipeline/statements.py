@@ -54,6 +54,12 @@ POSSESSIVES = frozenset({"his", "its", "their"})
 ORG_PRONOUNS = frozenset({"it", "its", "they", "their"})
 ORGS = frozenset({"ORG"})
 PLACES = frozenset({"GPE"})
+PEOPLE = frozenset({"PERSON"})
+PUBLIC_BODIES = frozenset({"agency", "ministry", "department", "regulator", "authority",
+                           "commission", "court", "council", "committee", "board", "office",
+                           "bureau", "watchdog", "government", "parliament", "institute"})
+CORPORATE_SUFFIXES = frozenset({"inc", "corp", "ltd", "co", "plc", "llc", "ag", "asa", "sa",
+                                "gmbh", "nv", "bv", "ab", "group", "holdings"})
 # Descriptions that stand for a name given earlier, and the entity labels that can fill them.
 DESCRIPTIONS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("company", "firm", "group", "retailer", "carmaker", "automaker", "bank",
@@ -170,12 +176,15 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
     "it" and "they" look for an organisation first (the nearest one, else the article's only
     one), and only then for the one place or product in sight.
     """
-    tok = next((t for t in sent if t.idx == unit.start), None)
-    if tok is None or tok.dep_ == "expl":
+    tok = _subject_pronoun(sent, unit)
+    if tok is None:
         return None
     name = None
     if tok.lower_ in ORG_PRONOUNS:
-        name = _nearest_entity(sent, tok, previous_sents[-2:], ORGS) or _only(article_orgs)
+        name = (_before_in_sentence(sent, tok, ORGS)
+                or _subject_referent(previous_sents, article_orgs)
+                or _nearest_entity(sent, tok, previous_sents[-2:], ORGS)
+                or _only(article_orgs))
     name = name or _one_entity(sent, tok, previous_sents[-2:])
     if name is None:
         return None
@@ -191,20 +200,69 @@ def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Sp
     if tok is None:
         return None
     noun = tok.head
+    end = noun.idx + len(noun.text)
+    if _an_age(noun):
+        name = _nearest_entity(sent, tok, previous_sents, PEOPLE)
+        return None if name is None else (tok.idx, end, name)
     if noun.pos_ != "NOUN" or any(c.dep_ in ("poss", "compound") for c in noun.lefts):
         return None
     lemma = noun.lemma_.lower()
-    end = noun.idx + len(noun.text)
     if lemma in DESCRIPTIONS:
-        labels = DESCRIPTIONS[lemma]
-        name = _nearest_entity(sent, tok, previous_sents, labels)
-        if name is None and labels & ORGS:
-            name = _only(article_orgs)
+        name = _described(lemma, sent, tok, previous_sents, article_orgs)
     elif lemma in THINGS:
         name = _fuller_phrase(sent, tok, noun, previous_sents)
     else:
         return None
     return None if name is None else (tok.idx, end, name)
+
+
+def _subject_pronoun(sent: Span, unit: ClaimUnit) -> Token | None:
+    """The pronoun opening the unit, or its first subject when that is a pronoun ("In
+    February it sold ...")."""
+    first = next((t for t in sent if t.idx == unit.start), None)
+    if first is None or first.dep_ == "expl":
+        return None
+    if first.lower_ in PRONOUN_LABELS:
+        return first
+    subject = next((t for t in sent if unit.start <= t.idx < unit.end
+                    and t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.lower_ in PRONOUN_LABELS and subject.dep_ != "expl":
+        return subject
+    return None
+
+
+def _before_in_sentence(sent: Span, tok: Token, labels: frozenset[str]) -> str | None:
+    """The nearest entity with one of ``labels`` before ``tok`` in its sentence."""
+    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels
+              and not is_dateline(e)]
+    return before[-1].text if before else None
+
+
+def _subject_referent(previous_sents: Sequence[Span], article_orgs: Sequence[str],
+                      depth: int = 3) -> str | None:
+    """The organisation the nearest earlier sentence is about: its subject, when that is an
+    organisation, a shorter name of one the article named ("Lindqvist"), or a description of
+    one ("The agency said ..."). Subjects that are pronouns pass the question further back."""
+    for i in range(len(previous_sents) - 1, max(-1, len(previous_sents) - 1 - depth), -1):
+        prev = previous_sents[i]
+        subject = next((t for t in prev if t.dep_ in ("nsubj", "nsubjpass")
+                        and t.head.dep_ == "ROOT"), None)
+        if subject is None or subject.lower_ in ("it", "they"):
+            continue
+        if any(c.dep_ == "conj" for c in subject.children):
+            return None  # "IBM and Microsoft reported": which one "it" is, is not said
+        ent = next((e for e in prev.ents if e.start <= subject.i < e.end), None)
+        if ent is not None:
+            if ent.label_ == "ORG" and not is_dateline(ent):
+                return ent.text
+            return next((org for org in _distinct(article_orgs)
+                         if set(ent.text.split()) < set(org.split())), None)
+        lemma = subject.lemma_.lower()
+        det = next((c for c in subject.children if c.dep_ == "det" and c.lower_ == "the"), None)
+        if det is not None and ORGS <= DESCRIPTIONS.get(lemma, frozenset()):
+            return _described(lemma, prev, det, previous_sents[:i], article_orgs)
+        return None
+    return None
 
 
 def _description_determiner(sent: Span, unit: ClaimUnit) -> Token | None:
@@ -220,10 +278,15 @@ def _description_determiner(sent: Span, unit: ClaimUnit) -> Token | None:
             candidates += [c for o in owners for c in o.children if c.dep_ == "det"]
             break
     for det in candidates:
-        if det.lower_ == "the" and det.dep_ == "det" and det.head.lemma_.lower() in (
-                DESCRIPTIONS.keys() | THINGS):
+        if det.lower_ == "the" and det.dep_ == "det" and (
+                det.head.lemma_.lower() in DESCRIPTIONS.keys() | THINGS or _an_age(det.head)):
             return det
     return None
+
+
+def _an_age(tok: Token) -> bool:
+    """ "the 24-year-old": a person described by age."""
+    return tok.lower_ == "old" and any(c.lower_ == "year" for c in tok.lefts)
 
 
 def _only(names: Sequence[str]) -> str | None:
@@ -239,16 +302,44 @@ def is_dateline(ent: Span) -> bool:
     return opens and ent.text.isupper() and ent.end < len(doc) and doc[ent.end].text == ","
 
 
+def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span],
+               article_orgs: Sequence[str]) -> str | None:
+    """What "the <lemma>" stands for: a name that says it is one, else the nearest
+    compatible entity, else the article's one organisation."""
+    labels, public = DESCRIPTIONS[lemma], lemma in PUBLIC_BODIES
+    name = (_named_as(lemma, sent, det, previous_sents, article_orgs)
+            or _nearest_entity(sent, det, previous_sents, labels, public=public))
+    if name is None and labels & ORGS:
+        name = _only([o for o in article_orgs if _fits(o, public)])
+    return name
+
+
+def _named_as(lemma: str, sent: Span, tok: Token, previous_sents: Sequence[Span],
+              article_orgs: Sequence[str]) -> str | None:
+    """The nearest name that says what it is: "the agency" -> "The Federal Food Safety
+    Agency"."""
+    names = [e.text for e in sent.ents if e.end_char <= tok.idx][::-1]
+    names += [e.text for s in reversed(previous_sents) for e in reversed(s.ents)]
+    names += list(reversed(article_orgs))
+    return next((n for n in names if lemma in n.lower().split()), None)
+
+
+def _fits(name: str, public: bool) -> bool:
+    """A company's name ("Acme Inc.") does not stand for "the agency" or "the ministry"."""
+    return not (public and name.split()[-1].rstrip(".").lower() in CORPORATE_SUFFIXES)
+
+
 def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
-                    labels: frozenset[str]) -> str | None:
+                    labels: frozenset[str], *, public: bool = False) -> str | None:
     """The nearest entity with one of ``labels``: earlier in the sentence, else in the nearest
     sentence before that has one (preferring its subject); None when that is ambiguous."""
     before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels
-              and not is_dateline(e)]
+              and not is_dateline(e) and _fits(e.text, public)]
     if before:
         return before[-1].text
     for prev in reversed(previous_sents):
-        found = [e for e in prev.ents if e.label_ in labels and not is_dateline(e)]
+        found = [e for e in prev.ents if e.label_ in labels and not is_dateline(e)
+                 and _fits(e.text, public)]
         if not found:
             continue
         names = _distinct(e.text for e in found)
