@@ -19,15 +19,15 @@ from workers.pipeline.claim_types import classify, is_announcement, is_opinion
 from workers.pipeline.clauses import ClaimUnit, split_units
 from workers.pipeline.dates import DateMention, find_dates
 from workers.pipeline.quantities import find_quantities
-from workers.pipeline.segment import SegmentConfig, candidate_sentences
-from workers.pipeline.spans import entity_spans, quote_spans, quote_speaker
-from workers.pipeline.statements import (
-    build_statement,
+from workers.pipeline.references import (
     is_dateline,
     resolve_description,
     resolve_leading_pronoun,
     resolve_speaker,
 )
+from workers.pipeline.segment import SegmentConfig, candidate_sentences
+from workers.pipeline.spans import entity_spans, quote_spans, quote_speaker
+from workers.pipeline.statements import build_statement
 
 CHECKABLE = frozenset({"quantity", "date", "entity"})
 FIGURES = frozenset({"quantity", "date"})
@@ -62,18 +62,21 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
     current: list[SpacySpan] = []  # this paragraph's sentences so far
     text = doc.text  # rebuilt by spaCy on every access: read it once
     orgs: list[str] = []  # the organisations the article has named so far
+    places: list[str] = []  # and the places
     for sent in candidate_sentences(doc, segment):
         if current and "\n" in text[current[-1].end_char : sent.start_char]:
             before, current = current, []
         context = [*before, *current][-CONTEXT_SENTENCES:]
-        claims.extend(_sentence_claims(sent, text, anchor, scorer, context, orgs))
+        claims.extend(_sentence_claims(sent, text, anchor, scorer, context, orgs, places))
         current.append(sent)
         orgs += [e.text for e in sent.ents if e.label_ == "ORG" and not is_dateline(e)]
+        places += [e.text for e in sent.ents if e.label_ == "GPE" and not is_dateline(e)]
     return claims
 
 
 def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: CheckworthinessScorer,
-                     previous: list[SpacySpan], orgs: list[str]) -> list[ClaimRecord]:
+                     previous: list[SpacySpan], orgs: list[str],
+                     places: list[str]) -> list[ClaimRecord]:
     spans, dates = sentence_spans(sent, text, anchor)
     units = split_units(sent)
     scores = unit_scores(sent, units, scorer)
@@ -95,7 +98,7 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
             continue  # the attribution unit carries what was said
         if not checkable and unit.kind != "attribution" and score < 0.5:
             continue
-        records.append(_record(sent, text, unit, inside, dates, score, previous, orgs,
+        records.append(_record(sent, text, unit, inside, dates, score, previous, orgs, places,
                                speaker=resolve_speaker(sent, unit.speaker or speaker,
                                                        previous[-2:]),
                                attributed=unit.kind in _ATTRIBUTED,
@@ -165,7 +168,7 @@ def _removal(text: str, clause: tuple[int, int], unit_end: int) -> tuple[int, in
 
 def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
             dates: list[DateMention], score: float, previous: list[SpacySpan],
-            orgs: list[str], *,
+            orgs: list[str], places: list[str], *,
             speaker: str | None, attributed: bool,
             removed: list[tuple[int, int, str]]) -> ClaimRecord:
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
@@ -177,7 +180,7 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
                                                    after=_word_before(text, d.start)))
                   for d in dates if d.relative and unit.start <= d.start and d.end <= unit.end]
     edits.append(resolve_leading_pronoun(sent, unit, previous, orgs)
-                 or resolve_description(sent, unit, previous, orgs))
+                 or resolve_description(sent, unit, previous, orgs, places))
     replacements: list[tuple[int, int, str]] = []
     for edit in edits:
         if edit is not None and not any(r[0] < edit[1] and edit[0] < r[1]

@@ -1,0 +1,361 @@
+"""References: who "it", "the company", "the proposal" and "the 24-year-old" are.
+
+Requires: the parsed sentence Span (parser, NER), the claim unit, the sentences of this and
+the previous paragraph, and the organisations and places the article has named so far.
+Assigns: nothing; returns an edit ``(start, end, name)`` for the statement builder, or the
+speaker's name.
+
+Decisions:
+
+- A subject pronoun (opening the unit, or its first subject) is resolved. "it"/"they" look
+  for an organisation: earlier in the sentence, else what the sentence before was about (its
+  organisation subject, a shorter name of one, a description of one; a pronoun passes the
+  question further back; "IBM and Microsoft" stays ambiguous), else the nearest, else the
+  article's only one. Otherwise, and for "he"/"she", exactly one compatible entity must be in
+  sight (no gender is known, so two people leave the pronoun as it is).
+- A leading description ("The company", "The agency", "The country", "The proposal") is
+  replaced by the nearest compatible name: an organisation, place or group entity earlier in
+  the sentence, else in the nearest previous sentence that has one (its subject when it has
+  several; nothing when the subject itself is two names). Plans and proposals take the
+  fuller noun phrase with the same noun ("the council's parking proposal"). A name that holds
+  the noun wins ("the agency" -> "The Federal Food Safety Agency"), public bodies never take a
+  company's name, "the 24-year-old" takes the nearest person, and the article's one
+  organisation or place is the last resort. A dateline ("OSLO, March 3 -") is no actor.
+  The words stay when nothing fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from spacy.tokens import Span, Token
+
+from workers.pipeline.clauses import ClaimUnit
+from workers.pipeline.statements import WHITESPACE_RE, Edit
+
+PRONOUN_LABELS: dict[str, frozenset[str]] = {
+    "he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
+    "his": frozenset({"PERSON"}), "her": frozenset({"PERSON"}),
+    "it": frozenset({"ORG", "GPE", "PRODUCT", "FAC", "LOC"}),
+    "its": frozenset({"ORG", "GPE", "PRODUCT", "FAC", "LOC"}),
+    "they": frozenset({"ORG", "NORP"}), "their": frozenset({"ORG", "NORP"}),
+}
+POSSESSIVES = frozenset({"his", "its", "their"})
+ORG_PRONOUNS = frozenset({"it", "its", "they", "their"})
+ORGS = frozenset({"ORG"})
+PLACES = frozenset({"GPE"})
+PEOPLE = frozenset({"PERSON"})
+PUBLIC_BODIES = frozenset({"agency", "ministry", "department", "regulator", "authority",
+                           "commission", "court", "council", "committee", "board", "office",
+                           "bureau", "watchdog", "government", "parliament", "institute"})
+CORPORATE_SUFFIXES = frozenset({"inc", "corp", "ltd", "co", "plc", "llc", "ag", "asa", "sa",
+                                "gmbh", "nv", "bv", "ab", "group", "holdings"})
+# Descriptions that stand for a name given earlier, and the entity labels that can fill them.
+DESCRIPTIONS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("company", "firm", "group", "retailer", "carmaker", "automaker", "bank",
+                     "airline", "insurer", "lender", "chain", "charity", "agency", "ministry",
+                     "department", "regulator", "organisation", "organization", "union",
+                     "manufacturer", "operator", "startup", "club", "party", "council",
+                     "committee", "board", "business", "utility", "publisher", "broadcaster",
+                     "hospital", "university", "school", "court", "grocer", "institute",
+                     "association", "foundation", "society", "network", "federation",
+                     "alliance", "coalition", "league", "office", "authority", "commission",
+                     "bureau", "watchdog", "institution", "team", "supplier", "provider",
+                     "producer", "brewer", "miner", "exporter", "developer", "owner",
+                     "shipper", "supermarket", "conglomerate", "giant"), ORGS),
+    "port": frozenset({"ORG", "FAC", "GPE"}),
+    **dict.fromkeys(("country", "nation", "city", "state", "province", "region", "town",
+                     "county", "capital"), PLACES),
+}
+# Descriptions of a thing named by a fuller noun phrase earlier ("the council's parking plan").
+THINGS = frozenset({"cut", "closure", "plan", "proposal", "scheme", "bill", "policy",
+                    "programme", "program", "project", "deal", "measure", "report", "survey",
+                    "study", "budget", "strategy", "law", "rule", "reform", "contract",
+                    "agreement", "merger"})
+
+
+def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                            article_orgs: Sequence[str] = ()) -> Edit | None:
+    """Replacement for a leading personal pronoun by the one compatible entity in sight.
+
+    "it" and "they" look for an organisation first (the nearest one, else the article's only
+    one), and only then for the one place or product in sight.
+    """
+    tok = _subject_pronoun(sent, unit)
+    if tok is None:
+        return None
+    name = None
+    if tok.lower_ in ORG_PRONOUNS:
+        name = (_before_in_sentence(sent, tok, ORGS)
+                or _subject_referent(previous_sents, article_orgs)
+                or _nearest_entity(sent, tok, previous_sents[-2:], ORGS)
+                or _only(article_orgs))
+    name = name or _one_entity(sent, tok, previous_sents[-2:])
+    if name is None:
+        return None
+    possessive = tok.lower_ in POSSESSIVES or (tok.lower_ == "her" and tok.tag_ == "PRP$")
+    return tok.idx, tok.idx + len(tok.text), clean_name(name) + ("'s" if possessive else "")
+
+
+def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                        article_orgs: Sequence[str] = (),
+                        article_places: Sequence[str] = ()) -> Edit | None:
+    """Replacement for "The company" / "The proposal" opening the unit or as its subject (or
+    its subject's owner: "the company's shares") by what it stands for."""
+    tok = _description_determiner(sent, unit)
+    if tok is None:
+        return None
+    noun = tok.head
+    end = noun.idx + len(noun.text)
+    if _an_age(noun):
+        name = _nearest_entity(sent, tok, previous_sents, PEOPLE)
+        return None if name is None else (tok.idx, end, name)
+    if noun.pos_ != "NOUN" or any(c.dep_ in ("poss", "compound") for c in noun.lefts):
+        return None
+    lemma = noun.lemma_.lower()
+    if lemma in DESCRIPTIONS:
+        name = _described(lemma, sent, tok, previous_sents, article_orgs, article_places)
+    elif lemma in THINGS:
+        name = _fuller_phrase(sent, tok, noun, previous_sents)
+        owner = _only(article_orgs)
+        if name is None and owner is not None:  # "The cuts" in a story about one company
+            name = f"{owner}'s {noun.text}"
+    else:
+        return None
+    return None if name is None else (tok.idx, end, clean_name(name))
+
+
+def _subject_pronoun(sent: Span, unit: ClaimUnit) -> Token | None:
+    """The pronoun opening the unit, or its first subject when that is a pronoun ("In
+    February it sold ...")."""
+    first = next((t for t in sent if t.idx == unit.start), None)
+    if first is None or first.dep_ == "expl":
+        return None
+    if first.lower_ in PRONOUN_LABELS:
+        return first
+    subject = next((t for t in sent if unit.start <= t.idx < unit.end
+                    and t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.lower_ in PRONOUN_LABELS and subject.dep_ != "expl":
+        return subject
+    return None
+
+
+def _before_in_sentence(sent: Span, tok: Token, labels: frozenset[str]) -> str | None:
+    """The nearest entity with one of ``labels`` before ``tok`` in its sentence, leaving out
+    a name that only qualifies a description ("The U.N. agency said it ...")."""
+    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels
+              and not is_dateline(e) and not (e.root.dep_ == "compound"
+                                              and e.root.head.lemma_.lower() in DESCRIPTIONS)]
+    return clean_name(before[-1].text) if before else None
+
+
+def full_name(ent: Span) -> str:
+    """An entity with the capitalised words the tagger left off its front ("Kestrel" of
+    "Kestrel Bay Port"), when they belong to the same name in the parse."""
+    doc, start = ent.doc, ent.start
+    while start > ent.sent.start:
+        before = doc[start - 1]
+        if before.pos_ != "PROPN" or before.dep_ != "compound":
+            break
+        if not start <= before.head.i < ent.end:
+            break
+        start -= 1
+    return doc[start : ent.end].text
+
+
+def clean_name(name: str) -> str:
+    """An entity's text as a subject: "Port Alder's" -> "Port Alder"."""
+    for suffix in ("'s", "’s"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def _subject_referent(previous_sents: Sequence[Span], article_orgs: Sequence[str],
+                      depth: int = 3) -> str | None:
+    """The organisation the nearest earlier sentence is about: its subject, when that is an
+    organisation, a shorter name of one the article named ("Lindqvist"), or a description of
+    one ("The agency said ..."). Subjects that are pronouns pass the question further back."""
+    for i in range(len(previous_sents) - 1, max(-1, len(previous_sents) - 1 - depth), -1):
+        prev = previous_sents[i]
+        subject = next((t for t in prev if t.dep_ in ("nsubj", "nsubjpass")
+                        and t.head.dep_ == "ROOT"), None)
+        if subject is None or subject.lower_ in ("it", "they"):
+            continue
+        if any(c.dep_ == "conj" for c in subject.children):
+            return None  # "IBM and Microsoft reported": which one "it" is, is not said
+        ent = next((e for e in prev.ents if e.start <= subject.i < e.end), None)
+        if ent is not None:
+            if ent.label_ == "ORG" and not is_dateline(ent):
+                return ent.text
+            return next((org for org in _distinct(article_orgs)
+                         if set(ent.text.split()) < set(org.split())), None)
+        lemma = subject.lemma_.lower()
+        det = next((c for c in subject.children if c.dep_ == "det" and c.lower_ == "the"), None)
+        if det is not None and ORGS <= DESCRIPTIONS.get(lemma, frozenset()):
+            return _described(lemma, prev, det, previous_sents[:i], article_orgs)
+        return None
+    return None
+
+
+def _description_determiner(sent: Span, unit: ClaimUnit) -> Token | None:
+    """The "the" of a description that opens the unit, or of its subject or subject's owner."""
+    tokens = [t for t in sent if unit.start <= t.idx < unit.end]
+    if not tokens:
+        return None
+    candidates = [tokens[0]]
+    for tok in tokens:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i in {t.i for t in tokens}:
+            candidates += [c for c in tok.children if c.dep_ == "det"]
+            owners = [c for c in tok.children if c.dep_ == "poss" and c.pos_ == "NOUN"]
+            candidates += [c for o in owners for c in o.children if c.dep_ == "det"]
+    for det in candidates:
+        if det.lower_ == "the" and det.dep_ == "det" and (
+                det.head.lemma_.lower() in DESCRIPTIONS.keys() | THINGS or _an_age(det.head)):
+            return det
+    return None
+
+
+def _an_age(tok: Token) -> bool:
+    """ "the 24-year-old": a person described by age."""
+    return tok.lower_ == "old" and any(c.lower_ == "year" for c in tok.lefts)
+
+
+def _only(names: Sequence[str]) -> str | None:
+    """The one name of a list, counting a shorter mention of a longer name as the same."""
+    distinct = _distinct(names)
+    return distinct[0] if len(distinct) == 1 else None
+
+
+def is_dateline(ent: Span) -> bool:
+    """ "OSLO, March 3 (Wire) -": a place in capitals opening its line, not an actor."""
+    doc = ent.doc
+    opens = ent.start == 0 or "\n" in doc[ent.start - 1].text_with_ws
+    return opens and ent.text.isupper() and ent.end < len(doc) and doc[ent.end].text == ","
+
+
+def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span],
+               article_orgs: Sequence[str], article_places: Sequence[str] = ()) -> str | None:
+    """What "the <lemma>" stands for: a name that says it is one, else the nearest
+    compatible entity, else the article's one organisation (or place, for a place)."""
+    labels, public = DESCRIPTIONS[lemma], lemma in PUBLIC_BODIES
+    name = (_named_as(lemma, sent, det, previous_sents, article_orgs)
+            or _nearest_entity(sent, det, previous_sents, labels, public=public))
+    if name is None and labels & ORGS:
+        name = _only([o for o in article_orgs if _fits(o, public)])
+    if name is None and labels & PLACES:
+        name = _only([clean_name(p) for p in article_places])
+    return name
+
+
+def _named_as(lemma: str, sent: Span, tok: Token, previous_sents: Sequence[Span],
+              article_orgs: Sequence[str]) -> str | None:
+    """The nearest name that says what it is: "the agency" -> "The Federal Food Safety
+    Agency"."""
+    names = [full_name(e) for e in sent.ents if e.end_char <= tok.idx][::-1]
+    names += [full_name(e) for s in reversed(previous_sents) for e in reversed(s.ents)]
+    names += list(reversed(article_orgs))
+    return next((n for n in names if lemma in n.lower().split()), None)
+
+
+def _fits(name: str, public: bool) -> bool:
+    """A company's name ("Acme Inc.") does not stand for "the agency" or "the ministry"."""
+    return not (public and name.split()[-1].rstrip(".").lower() in CORPORATE_SUFFIXES)
+
+
+def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
+                    labels: frozenset[str], *, public: bool = False) -> str | None:
+    """The nearest entity with one of ``labels``: earlier in the sentence, else in the nearest
+    sentence before that has one (preferring its subject); None when that is ambiguous."""
+    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels
+              and not is_dateline(e) and _fits(e.text, public)]
+    if before:
+        return full_name(before[-1])
+    for prev in reversed(previous_sents):
+        found = [e for e in prev.ents if e.label_ in labels and not is_dateline(e)
+                 and _fits(e.text, public)]
+        if not found:
+            continue
+        names = _distinct(full_name(e) for e in found)
+        if len(names) == 1:
+            return names[0]
+        subjects = _distinct(full_name(e) for e in found
+                             if any(t.dep_ in ("nsubj", "nsubjpass") for t in e))
+        if len(subjects) == 1 and not any(t.dep_ == "conj" for e in found for t in e):
+            return subjects[0]
+        return None
+    return None
+
+
+def _fuller_phrase(sent: Span, tok: Token, noun: Token,
+                   previous_sents: Sequence[Span]) -> str | None:
+    """An earlier noun phrase with the same noun and more words ("the council's plan")."""
+    lemma = noun.lemma_.lower()
+    earlier = [t for t in sent if t.i < tok.i]
+    for tokens in [earlier, *([*s] for s in reversed(previous_sents))]:
+        for other in reversed(tokens):
+            if other.pos_ != "NOUN" or other.lemma_.lower() != lemma:
+                continue
+            lo = min((c.left_edge.i for c in other.lefts
+                      if c.dep_ in ("det", "poss", "compound", "amod", "nmod")), default=other.i)
+            words = other.doc[lo : other.i + 1]
+            if len(words) > 2 or (len(words) == 2 and words[0].pos_ != "DET"):
+                return _owner_named(words)
+            owner = _clause_subject(other)
+            if owner is not None:  # "the council has drawn up a plan": "the council's plan"
+                return f"{owner}'s {other.text}"
+    return None
+
+
+def _clause_subject(tok: Token) -> str | None:
+    """The named subject of the clause a noun sits in, as written ("Ashby's council")."""
+    verb = tok.head
+    while verb.dep_ not in ("ROOT", "ccomp", "conj", "relcl") and verb.head.i != verb.i:
+        verb = verb.head
+    owner = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ != "PRON"), None)
+    if owner is None:
+        return None
+    name = tok.doc[owner.left_edge.i : owner.i + 1].text
+    return "the " + name[4:] if name.lower().startswith("the ") else name
+
+
+def _owner_named(words: Span) -> str:
+    """ "its parking proposal" -> "the council's parking proposal" when the clause's subject
+    owns it; the words as they are otherwise."""
+    first = words[0]
+    if first.tag_ != "PRP$" or first.lower_ not in ("its", "their"):
+        return words.text
+    name = _clause_subject(words.root)
+    return words.text if name is None else f"{name}'s {words[1:].text}"
+
+
+def resolve_speaker(sent: Span, speaker: str | None,
+                    previous_sents: Iterable[Span]) -> str | None:
+    """A pronoun speaker ("She added that ...") replaced by the one compatible entity in sight."""
+    if speaker is None or speaker.lower() not in PRONOUN_LABELS:
+        return speaker
+    tok = next((t for t in sent if t.text == speaker and t.dep_ in ("nsubj", "nsubjpass")), None)
+    name = None if tok is None else _one_entity(sent, tok, previous_sents)
+    return speaker if name is None else name
+
+
+def _one_entity(sent: Span, tok: Token, previous_sents: Iterable[Span]) -> str | None:
+    """The single entity a pronoun can refer to: earlier in its sentence, else just before."""
+    labels = PRONOUN_LABELS.get(tok.lower_)
+    if labels is None:
+        return None
+    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels]
+    names = _distinct(e.text for e in before)
+    if not names:
+        names = _distinct(e.text for s in previous_sents for e in s.ents if e.label_ in labels)
+    return names[0] if len(names) == 1 else None
+
+
+def _distinct(names: Iterable[str]) -> list[str]:
+    """Entity names with duplicates and shorter mentions of a longer name ("Krishna") dropped."""
+    unique = {WHITESPACE_RE.sub(" ", name).strip() for name in names}
+    unique.discard("")
+    return sorted(
+        name for name in unique
+        if not any(other != name and set(name.split()) <= set(other.split()) for other in unique)
+    )
