@@ -135,6 +135,20 @@ def test_money_in_pounds_with_bn_scale(pipeline: Pipeline) -> None:
                                              "comparator": "="}
 
 
+def test_tallies_shares_vague_counts_and_cents_reach_the_claim_spans(
+    pipeline: Pipeline,
+) -> None:
+    text = ("The Supreme Court voted 5–4 on Monday to strike down the 40 cents a gallon levy. "
+            "One in four drivers had paid it, and dozens of firms sued. United won 3-1 on Sunday.")
+    claims = claims_by_text(pipeline, text, date(2024, 6, 3))
+    court = next(c for t, c in claims.items() if t.startswith("The Supreme Court voted"))
+    assert quantities_of(court) == [(5.0, None, "votes"), (4.0, None, "votes"), (0.4, None, "USD")]
+    assert [s["text"] for s in court["spans"] if s["kind"] == "quantity"] == ["5", "4", "40 cents"]
+    assert quantities_of(claims["One in four drivers had paid it"]) == [(25.0, None, "%")]
+    assert quantities_of(claims["dozens of firms sued"]) == [(24.0, None, "firms")]
+    assert quantities_of(claims["United won 3-1 on Sunday"]) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -172,7 +186,9 @@ _ANY_TEXT = st.text(
 _WORDY = st.lists(
     st.sampled_from(["Sales", "rose", "12", "percent", "to", "$3.4", "billion", "in", "April",
                      "2020", ".", ",", "\r\n", "\t", "😀", "e\u0301", "Krishna", "said",
-                     "who", "more than", "x" * 300, "“quoted words here”", "last year"]),
+                     "who", "more than", "x" * 300, "“quoted words here”", "last year",
+                     "one in four", "a dozen", "dozens of", "voted 5-4", "a 52–48 vote",
+                     "40 cents", "50p"]),
     max_size=60,
 ).map(" ".join)
 
@@ -185,3 +201,38 @@ def test_offsets_point_at_their_text_on_any_input(pipeline: Pipeline, text: str)
     for claim in claims:
         assert text[claim.start : claim.end] == claim.text
         assert 0.0 <= claim.checkworthiness <= 1.0
+
+
+# News copy: headlines, datelines, blank lines and single line breaks, brackets, party labels,
+# abbreviations that do or do not end a sentence, and names that read like a clause.
+_NEWS_WORDS = [
+    "Tidewater port posts record year", "OSLO, March 3 (Wire) -", "Sen.", "Rep.", "Dr.", "Gov.",
+    "Ana Ruiz", "(D-NM)", "(", ")", "U.S.", "U.S.-based", "Inc.", "Acme", "Corp.", "No.", "5",
+    "The", "It", "firm", "moved", "to", "the", "said", "rose", "12 percent", "$4 million",
+    "in 2023", "on Monday", "Doctors Without Borders", "Save the Children", "say", "found",
+    "that", "a.m.", "J.", "etc.", ".", ",", "?", '"It was a record,"', "she said.", "—", "St.",
+    "Louis", "which", "employs", "3,400 people",
+]
+_LINE_SEPARATORS = [" ", " ", " ", "", "\n", "\n\n", "\r\n", " \n\n "]
+_NEWS = st.lists(
+    st.tuples(st.sampled_from(_NEWS_WORDS), st.sampled_from(_LINE_SEPARATORS)), max_size=50,
+).map(lambda parts: "".join(word + sep for word, sep in parts))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(_NEWS, _ANY_TEXT))
+def test_claims_keep_to_one_line_and_whole_names_on_news_copy(pipeline: Pipeline,
+                                                               text: str) -> None:
+    doc = pipeline.nlp(text)
+    claims = pipeline.extract(doc, date(2024, 3, 5))  # checks the offsets too
+    # each entity from its first to its last word (the NER may put a comma at its edge)
+    names = [(words[0].idx, words[-1].idx + len(words[-1]))
+             for words in ([t for t in ent if not (t.is_punct or t.is_space)] for ent in doc.ents)
+             if words]
+    for claim in claims:
+        assert text[claim.start : claim.end] == claim.text
+        assert len(claim.text.splitlines()) == 1
+        for start, end in names:
+            if claim.sentence.start <= start and end <= claim.sentence.end:
+                assert not start < claim.start < end, text[start:end]
+                assert not start < claim.end < end, text[start:end]

@@ -49,3 +49,26 @@ def test_candidate_sentences_skip_sentences_over_the_limit(nlp: Language) -> Non
 
 def test_candidate_sentences_of_empty_doc_is_empty(nlp: Language) -> None:
     assert list(candidate_sentences(nlp(""))) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a headline and a paragraph after a blank line are two segments
+        ("Tidewater port posts record year\n\nTidewater Port handled 2.1 million containers.",
+         ["Tidewater port posts record year", "Tidewater Port handled 2.1 million containers."]),
+        # a line break with no full stop ends a segment too
+        ("Port handles record cargo\nExports rose 4 percent in May.",
+         ["Port handles record cargo", "Exports rose 4 percent in May."]),
+        # a headline of two words is too short to hold a claim
+        ("Record year\n\nExports rose 4 percent in May.", ["Exports rose 4 percent in May."]),
+        # abbreviations do not cut a segment, a dateline stays with its sentence
+        ("OSLO, March 3 (Wire) - Sen. Ana Ruiz said Acme Inc. sold its No. 5 berth.",
+         ["OSLO, March 3 (Wire) - Sen. Ana Ruiz said Acme Inc. sold its No. 5 berth."]),
+    ],
+)
+def test_candidate_sentences_end_at_line_breaks(nlp: Language, text: str,
+                                                expected: list[str]) -> None:
+    found = list(candidate_sentences(nlp(text)))
+    assert [s.text for s in found] == expected
+    assert all("\n" not in s.text for s in found)

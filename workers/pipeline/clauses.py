@@ -30,6 +30,9 @@ Decisions:
   (also when the main clause is interrupted by a relative clause).
 - ``root`` is the clause head: the relative/reported/conjunct verb, the appositive noun, the
   speech verb for "X said", the main verb for "according to" and sentence units.
+- No unit starts or ends inside a name: a unit that cuts an entity of its sentence
+  (``token.ent_iob``) is widened to the entity's first and last word (not onto punctuation
+  the NER put at its edge), never across a line break or the sentence edge.
 - Units come back in text order (by start, longer first); identical spans are kept once.
 """
 
@@ -38,6 +41,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
+
+from workers.pipeline.boundaries import LINE_BREAKS
 
 # Verbs of saying. Their subject is the speaker of reported speech and, in
 # ``spans.quote_speaker``, of a quote ("...," Krishna said).
@@ -103,7 +108,7 @@ def split_units(sent: Span) -> list[ClaimUnit]:
             units.extend(parts)
         else:
             units.append(_main_unit(doc, whole, cut, sent.root.i))
-    return _ordered(units)
+    return _ordered(_whole_names(sent, units))
 
 
 def _unit(doc: Doc, rng: tuple[int, int], kind: str, root: int, *,
@@ -379,6 +384,41 @@ def _main_unit(doc: Doc, whole: tuple[int, int], cut: list[tuple[int, int]],
         if main is not None and main != whole and main[0] <= root < main[1]:
             return _unit(doc, main, "main", root)
     return _unit(doc, whole, "sentence", root)
+
+
+def _whole_names(sent: Span, units: list[ClaimUnit]) -> list[ClaimUnit]:
+    """Units widened so that none starts or ends inside an entity (a name cut in two)."""
+    doc = sent.doc
+    if not any(t.ent_iob == 1 for t in sent):  # 1: inside an entity, after its first token
+        return units
+    first = {t.idx: t.i for t in sent}
+    last = {t.idx + len(t): t.i for t in sent}
+    widened = []
+    for unit in units:
+        i, j = first.get(unit.start), last.get(unit.end)
+        if i is None or j is None:
+            widened.append(unit)
+            continue
+        k = i
+        while k > sent.start and doc[k].ent_iob == 1 and not _line_break(doc[k - 1]):
+            k -= 1
+            i = i if doc[k].is_space or doc[k].is_punct else k
+        k = j
+        while k + 1 < sent.end and doc[k + 1].ent_iob == 1 and not _line_break(doc[k + 1]):
+            k += 1
+            j = j if doc[k].is_space or doc[k].is_punct else k
+        start, end = _chars(doc, (i, j + 1))
+        if (start, end) != (unit.start, unit.end):
+            clause = unit.clause
+            if clause is not None and clause[1] == unit.end:
+                clause = (clause[0], end)
+            unit = replace(unit, start=start, end=end, clause=clause)
+        widened.append(unit)
+    return widened
+
+
+def _line_break(tok: Token) -> bool:
+    return tok.is_space and not LINE_BREAKS.isdisjoint(tok.text)
 
 
 def _ordered(units: list[ClaimUnit]) -> list[ClaimUnit]:

@@ -1,6 +1,9 @@
 """Segment: the sentences of a parsed Doc worth looking at for claims.
 
-requires: ``doc.sents`` (the parser). assigns: nothing; yields sentence Spans, trimmed of
+requires: ``doc.sents``, whose boundaries ``claimdesk_sentences`` (``boundaries.py``) fixes
+before the parser runs: a line break always ends a sentence, so a headline, a byline or a
+paragraph without a full stop is a segment of its own and is scored like any other sentence;
+abbreviations and names do not cut one. assigns: nothing; yields sentence Spans, trimmed of
 surrounding whitespace, skipping questions, the outlet's boilerplate, and sentences that are too
 short (under ``min_tokens`` tokens) or oversized.
 """
