@@ -51,3 +51,18 @@ def test_each_figure_is_queued_once(pipeline: Pipeline, text: str,
 )
 def test_date_rewrites_keep_the_grammar(pipeline: Pipeline, text: str, statement: str) -> None:
     assert statement in {c.statement for c in pipeline.run(text, date(2024, 3, 5))}
+
+
+def test_a_wire_dateline_is_not_part_of_the_statement(pipeline: Pipeline) -> None:
+    text = ("OSLO, March 3 (Wire) - Ferry operator Fjordlinje said on Sunday it would raise "
+            "ticket prices by 12 percent.")
+    statements = [c.statement for c in pipeline.run(text, date(2024, 3, 3))]
+    assert statements and all(not s.startswith("OSLO") for s in statements)
+    assert any(s.startswith("Ferry operator Fjordlinje said on Sunday, March 3, 2024")
+               for s in statements)
+
+
+def test_a_headlines_wording_is_left_as_it_is(pipeline: Pipeline) -> None:
+    text = "Halvorsen reports weak second quarter\n\nHalvorsen Foods said sales fell 3 percent."
+    statements = {c.statement for c in pipeline.run(text, date(2024, 8, 1))}
+    assert "Halvorsen reports weak second quarter." in statements

@@ -166,6 +166,9 @@ def test_resolve_leading_pronoun_finds_the_single_candidate(
          "attribution"),
         # no previous sentence at all
         ("He said revenue would double.", "attribution"),
+        # "it" after a thing in its own sentence may be that thing
+        ("A Senate committee backed the bill. The bill's sponsor said it would pay for "
+         "repairs to 1,100 water systems.", "reported"),
     ],
 )
 def test_resolve_leading_pronoun_gives_up_when_unsure(

@@ -7,6 +7,7 @@ found once and shared out to the units that contain them.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from spacy.tokens import Doc
@@ -32,6 +33,9 @@ from workers.pipeline.statements import build_statement
 CHECKABLE = frozenset({"quantity", "date", "entity"})
 FIGURES = frozenset({"quantity", "date"})
 ANNOUNCED_SCORE = 0.6
+# A wire dateline: place in capitals, a date, an optional agency in brackets, a dash.
+DATELINE = re.compile(r"[A-Z][A-Z .'-]+,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([^)]{1,40}\))?"
+                      r"\s*[-–—]+\s*")
 CONTEXT_SENTENCES = 8  # at most this many sentences of this and the previous paragraph
 _ATTRIBUTED = frozenset({"attribution", "reported"})
 
@@ -173,6 +177,9 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
             removed: list[tuple[int, int, str]]) -> ClaimRecord:
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
     # Clauses left out first (outermost wins), then absolute dates, then a named subject.
+    dateline = DATELINE.match(text, unit.start, unit.end)
+    if dateline is not None:  # "OSLO, March 3 (Wire) - ": where it was filed, not the claim
+        removed = [*removed, (unit.start, dateline.end(), "")]
     removals = sorted((r for r in removed if r[0] < r[1]), key=lambda r: (r[0], -r[1]))
     edits: list[tuple[int, int, str] | None] = [*removals]
     if not is_headline(sent, text):  # a headline's wording stays as it is

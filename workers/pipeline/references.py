@@ -84,6 +84,9 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
     tok = _subject_pronoun(sent, unit)
     if tok is None:
         return None
+    if tok.lower_ in ("it", "its") and any(
+            t.i < tok.i and t.pos_ == "NOUN" and t.lemma_.lower() in THINGS for t in sent):
+        return None  # "The bill's sponsor said it would pay": "it" may well be the bill
     name = None
     if tok.lower_ in ORG_PRONOUNS:
         name = (_before_in_sentence(sent, tok, ORGS)
