@@ -17,6 +17,12 @@ from workers.pipeline.segment import SegmentConfig, candidate_sentences, is_boil
         ("We have reached out to the ministry and will update this story.", True),
         # a correction notice
         ("This story has been updated to include new figures.", True),
+        # a byline on its own line
+        ("By Mara Lindqvist", True),
+        # a wire credit
+        ("(Reporting by Ingrid Solheim; Editing by Tom Varga)", True),
+        # "by" opening a real sentence is reporting
+        ("By 2023 the port had handled 2.1 million containers.", False),
         # reporting, not boilerplate
         ("The ministry said exports rose 4 percent.", False),
         # "cookies" in a real claim is not the cookie banner

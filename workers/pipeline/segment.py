@@ -24,6 +24,14 @@ _BOILERPLATE = re.compile(
     r"this (story|article) (has been|was) (updated|corrected))\b",
     re.IGNORECASE,
 )
+# Credits: a byline line ("By Mara Lindqvist"), a wire credit ("(Reporting by ...; Editing by
+# ...)"), a photo credit.
+_CREDIT = re.compile(
+    r"^\(?(?:by\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*$|"
+    r"(?:additional\s+)?(?:reporting|writing|editing)\s+by\b|"
+    r"(?:photo|image|photograph)\s*(?:by|:|credit))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -33,8 +41,8 @@ class SegmentConfig:
 
 
 def is_boilerplate(text: str) -> bool:
-    """The outlet talking about itself rather than reporting."""
-    return _BOILERPLATE.search(text) is not None
+    """The outlet talking about itself rather than reporting, or crediting its staff."""
+    return _BOILERPLATE.search(text) is not None or _CREDIT.match(text.strip()) is not None
 
 
 def trim(sent: Span) -> Span:
