@@ -22,6 +22,7 @@ from workers.pipeline.dates import DateMention, find_dates
 from workers.pipeline.quantities import find_quantities
 from workers.pipeline.references import (
     is_dateline,
+    resolve_demonstrative,
     resolve_description,
     resolve_leading_pronoun,
     resolve_speaker,
@@ -86,15 +87,17 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
     scores = unit_scores(sent, units, scorer)
     speaker = quote_speaker(sent) if any(s.kind == "quote" for s in spans) else None
     records = []
-    clauses = [u.clause for u in units if u.clause is not None]
+    embedded = [u for u in units if u.clause is not None]
     for unit, score in zip(units, scores, strict=True):
         # A relative clause or appositive owns its spans: the unit around it does not repeat
         # them, and its statement leaves the clause out ("The company now runs 140 shops").
         # Its antecedent's figures stay the outer unit's ("$1.1 million, the biggest cheque").
         nested = [] if unit.clause is not None else [
-            c for c in clauses if unit.start <= c[0] and c[1] <= unit.end]
+            e for e in embedded if e.clause and unit.start <= e.clause[0]
+            and e.clause[1] <= unit.end]
         inside = [s for s in spans if unit.start <= s.start and s.end <= unit.end
-                  and not any(c[0] <= s.start and s.end <= c[1] for c in nested)
+                  and not any(e.clause and e.clause[0] <= s.start and s.end <= e.clause[1]
+                              for e in nested)
                   and not (unit.clause is not None and s.kind in FIGURES
                            and s.end <= unit.clause[0])]
         checkable = any(s.kind in CHECKABLE for s in inside)
@@ -106,7 +109,7 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
                                speaker=resolve_speaker(sent, unit.speaker or speaker,
                                                        previous[-2:]),
                                attributed=unit.kind in _ATTRIBUTED,
-                               removed=[_removal(text, c, unit.end) for c in nested]))
+                               removed=[_removal(text, e, unit) for e in nested]))
     return records
 
 
@@ -158,16 +161,28 @@ def _word_before(text: str, start: int) -> str:
     return words[-1].strip("(,—–-") if words else ""
 
 
-def _removal(text: str, clause: tuple[int, int], unit_end: int) -> tuple[int, int, str]:
-    """The edit that leaves an interrupting clause and its commas out of a statement."""
-    start, end = clause
-    if end >= unit_end:
+def _removal(text: str, inner: ClaimUnit, unit: ClaimUnit) -> tuple[int, int, str]:
+    """The edit that leaves an interrupting clause and its commas out of a statement; an
+    appositive that is a name stands in for its description instead ("The bill's sponsor,
+    Sen. Ana Velasquez, said" -> "Sen. Ana Velasquez said")."""
+    assert inner.clause is not None
+    start, end = inner.clause
+    if end >= unit.end:
         return end, end, ""  # at the unit's end the unit already stops before it
+    name = text[start:end]
     while start > 0 and text[start - 1] in " \t([—–-,":
         start -= 1
-    while end < unit_end and text[end] in " \t)]—–-,":
+    while end < unit.end and text[end] in " \t)]—–-,":
         end += 1
+    if inner.kind == "appositive" and _is_name(name) and unit.start <= inner.start < start:
+        return inner.start, end, name + " "
     return start, end, " "
+
+
+def _is_name(text: str) -> bool:
+    """ "Sen. Ana Velasquez": two or more words, each capitalised."""
+    words = text.split()
+    return len(words) >= 2 and all(w[:1].isupper() for w in words)
 
 
 def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
@@ -187,7 +202,8 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
                                                    after=_word_before(text, d.start)))
                   for d in dates if d.relative and unit.start <= d.start and d.end <= unit.end]
     edits.append(resolve_leading_pronoun(sent, unit, previous, orgs)
-                 or resolve_description(sent, unit, previous, orgs, places))
+                 or resolve_description(sent, unit, previous, orgs, places)
+                 or resolve_demonstrative(sent, unit, previous))
     replacements: list[tuple[int, int, str]] = []
     for edit in edits:
         if edit is not None and not any(r[0] < edit[1] and edit[0] < r[1]

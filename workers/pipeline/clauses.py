@@ -234,8 +234,8 @@ def _restrictive(doc: Doc, ant: Token, pronoun: Token) -> bool:
     is kept; "any use which does not respect privacy" narrows "any use" and asserts nothing.
     """
     separated = pronoun.i > 0 and doc[pronoun.i - 1].text in SEPARATORS
-    named = ant.pos_ == "PROPN" or bool(ant.ent_type_) or any(
-        child.pos_ == "PROPN" for child in ant.subtree if child.i < pronoun.i)
+    named = (ant.pos_ == "PROPN" and ant.text[:1].isupper()
+             or _given_name(ant, pronoun.i) is not None)
     return not separated and not named and pronoun.lower_ != "whose"
 
 

@@ -42,6 +42,8 @@ PRONOUN_LABELS: dict[str, frozenset[str]] = {
 }
 POSSESSIVES = frozenset({"his", "its", "their"})
 ORG_PRONOUNS = frozenset({"it", "its", "they", "their"})
+RANK_WORDS = frozenset({"record", "first", "highest", "lowest"})
+SAY_VERBS = frozenset({"say", "tell", "report", "announce", "state", "add"})
 ORGS = frozenset({"ORG"})
 PLACES = frozenset({"GPE"})
 PEOPLE = frozenset({"PERSON"})
@@ -330,6 +332,28 @@ def _owner_named(words: Span) -> str:
         return words.text
     name = _clause_subject(words.root)
     return words.text if name is None else f"{name}'s {words[1:].text}"
+
+
+def resolve_demonstrative(sent: Span, unit: ClaimUnit,
+                          previous_sents: Sequence[Span]) -> Edit | None:
+    """ "That is the lowest since 2021" after "The average price of gasoline fell to $2.98":
+    the measure the sentence before reported takes the place of "That"."""
+    first = next((t for t in sent if t.idx == unit.start), None)
+    if (first is None or first.lower_ not in ("that", "this") or first.dep_ != "nsubj"
+            or first.head.lemma_ != "be" or not previous_sents):
+        return None
+    ranks = [t for t in first.head.subtree if t.tag_ == "JJS" or t.lower_ in RANK_WORDS]
+    if not ranks:
+        return None
+    root = previous_sents[-1].root
+    said = next((c for c in root.children if c.dep_ == "ccomp"), None)
+    verb = said if root.lemma_.lower() in SAY_VERBS and said is not None else root
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                    and c.pos_ in ("NOUN", "PROPN")), None)
+    if subject is None:
+        return None
+    words = subject.doc[subject.left_edge.i : subject.right_edge.i + 1].text
+    return first.idx, first.idx + len(first.text), words
 
 
 def resolve_speaker(sent: Span, speaker: str | None,
