@@ -75,6 +75,8 @@ def test_classify(nlp: Language, text: str, attributed: bool, expected: list[str
         ("Experts say the economy will recover.", False),
         # an unknown capitalised name is still a name
         ("Corvane will no longer sell printers.", True),
+        # "it plans to": a decision verb with an organisation's pronoun
+        ("It plans to close its Birchmouth plant next spring.", True),
     ],
 )
 def test_is_announcement(nlp: Language, text: str, announced: bool) -> None:

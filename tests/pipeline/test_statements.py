@@ -258,6 +258,14 @@ def test_statements_for_a_parsed_sentence_are_self_contained(nlp: Language) -> N
         ("About 2.3 million people need food aid, the World Food Programme said. The U.N. "
          "agency said it had received only 35 percent of the $220 million.",
          "The World Food Programme had received only 35 percent of the $220 million."),
+        # "the mine" named before with its name
+        ("Workers at the Cerro Pardo mine walked out on Monday. The mine produced 312,000 "
+         "tonnes of copper last year.",
+         "The Cerro Pardo mine produced 312,000 tonnes of copper in 2023."),
+        # a company the tagger does not know, acting as a subject
+        ("Estonian rail operator Rannaraud said on Thursday it would cut 280 jobs.\n\nThe "
+         "company moved 9.4 million tonnes of freight last year.",
+         "Rannaraud moved 9.4 million tonnes of freight in 2023."),
         # "a plan" named before takes its owner
         ("Ashby's council has drawn up a plan to raise parking charges.\n\nThe plan would "
          "bring in an extra £1.2 million a year.",

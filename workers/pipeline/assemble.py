@@ -19,6 +19,7 @@ from workers.pipeline.checkworthiness import CheckworthinessScorer
 from workers.pipeline.claim_types import classify, is_announcement, is_opinion
 from workers.pipeline.clauses import ClaimUnit, split_units
 from workers.pipeline.dates import DateMention, find_dates
+from workers.pipeline.entities import EntityIndex
 from workers.pipeline.quantities import find_quantities
 from workers.pipeline.references import (
     is_dateline,
@@ -26,6 +27,7 @@ from workers.pipeline.references import (
     resolve_description,
     resolve_leading_pronoun,
     resolve_speaker,
+    untagged_actors,
 )
 from workers.pipeline.segment import SegmentConfig, candidate_sentences
 from workers.pipeline.spans import entity_spans, quote_spans, quote_speaker
@@ -66,15 +68,17 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
     before: list[SpacySpan] = []  # the previous paragraph's sentences
     current: list[SpacySpan] = []  # this paragraph's sentences so far
     text = doc.text  # rebuilt by spaCy on every access: read it once
+    entities = EntityIndex(doc)  # sentences whose .ents is a look-up, not a walk of the Doc
     orgs: list[str] = []  # the organisations the article has named so far
     places: list[str] = []  # and the places
-    for sent in candidate_sentences(doc, segment):
+    for sent in map(entities.sentence, candidate_sentences(doc, segment)):
         if current and "\n" in text[current[-1].end_char : sent.start_char]:
             before, current = current, []
         context = [*before, *current][-CONTEXT_SENTENCES:]
         claims.extend(_sentence_claims(sent, text, anchor, scorer, context, orgs, places))
         current.append(sent)
         orgs += [e.text for e in sent.ents if e.label_ == "ORG" and not is_dateline(e)]
+        orgs += untagged_actors(sent)
         places += [e.text for e in sent.ents if e.label_ == "GPE" and not is_dateline(e)]
     return claims
 
@@ -152,7 +156,10 @@ def is_headline(sent: SpacySpan, text: str) -> bool:
     end = sent.end_char
     closed = text[sent.start_char:end].rstrip().rstrip("\"'”’)]").endswith((".", "!", "?", ":"))
     line_ends = end >= len(text) or text[end:end + 200].lstrip(" \t").startswith(("\n", "\r"))
-    line_starts = sent.start_char == 0 or text[:sent.start_char].rstrip(" \t").endswith("\n")
+    lead = sent.start_char  # walk back over spaces, not text[:start] (a copy of the article)
+    while lead > 0 and text[lead - 1] in " \t":
+        lead -= 1
+    line_starts = sent.start_char == 0 or (lead > 0 and text[lead - 1] == "\n")
     return not closed and line_ends and line_starts
 
 

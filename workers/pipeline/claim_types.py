@@ -112,12 +112,14 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is None:
             continue
-        named = (subject.ent_type_ in _ACTORS or subject.pos_ == "PROPN"
-                 or subject.lower_ == "we" or _looks_like_a_name(subject))
+        named = (subject.ent_type_ in _ACTORS or subject.lower_ == "we"
+                 or any(t.pos_ == "PROPN" for t in subject.subtree)
+                 or _looks_like_a_name(subject))
         # said of itself ("the city would ask", "it will no longer sell"): the speaker's word
         spoken = reported and (subject.lower_ in ("it", "they")
                                or subject.lemma_.lower() in _ORG_NOUNS)
-        if named or spoken or (decided and subject.lemma_.lower() in _ORG_NOUNS):
+        if named or spoken or (decided and (subject.lemma_.lower() in _ORG_NOUNS
+                                            or subject.lower_ in ("it", "they"))):
             return True
     return False
 

@@ -311,7 +311,7 @@ def _read_unit(doc: Doc, cand: Candidate, k: int, hi: int) -> int:
         and not (doc[end - 1].whitespace_ or doc[end].whitespace_)
     ):
         end += 2  # a hyphenated noun: "e-mails"
-    cand.unit = doc.text[noun.idx : doc[end - 1].idx + len(doc[end - 1].text)].lower()
+    cand.unit = doc[noun.i : end].text.lower()  # not doc.text: rebuilt on every access
     return end
 
 

@@ -107,9 +107,16 @@ def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Sp
                         article_places: Sequence[str] = ()) -> Edit | None:
     """Replacement for "The company" / "The proposal" opening the unit or as its subject (or
     its subject's owner: "the company's shares") by what it stands for."""
-    tok = _description_determiner(sent, unit)
-    if tok is None:
-        return None
+    for tok in _description_determiners(sent, unit):
+        edit = _resolve_one(sent, tok, previous_sents, article_orgs, article_places)
+        if edit is not None:
+            return edit
+    return None
+
+
+def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
+                 article_orgs: Sequence[str], article_places: Sequence[str]) -> Edit | None:
+    """What one "the <noun>" stands for, as an edit."""
     noun = tok.head
     end = noun.idx + len(noun.text)
     if _an_age(noun):
@@ -125,9 +132,27 @@ def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Sp
         owner = _only(article_orgs)
         if name is None and owner is not None:  # "The cuts" in a story about one company
             name = f"{owner}'s {noun.text}"
-    else:
-        return None
+    else:  # any other noun: only its earlier mention with a name ("the Cerro Pardo mine")
+        name = _named_phrase(sent, tok, noun, previous_sents)
     return None if name is None else (tok.idx, end, clean_name(name))
+
+
+def _named_phrase(sent: Span, tok: Token, noun: Token,
+                  previous_sents: Sequence[Span]) -> str | None:
+    """An earlier "the Cerro Pardo mine" or "Pellham County's ban" for "the mine", "the ban"."""
+    lemma = noun.lemma_.lower()
+    earlier = [t for t in sent if t.i < tok.i]
+    for tokens in [earlier, *([*s] for s in reversed(previous_sents))]:
+        for other in reversed(tokens):
+            if other.pos_ != "NOUN" or other.lemma_.lower() != lemma:
+                continue
+            named = [c for c in other.lefts
+                     if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"]
+            if named:
+                lo = min(c.left_edge.i for c in other.lefts
+                         if c.dep_ in ("det", "poss", "compound", "amod"))
+                return other.doc[lo : other.i + 1].text
+    return None
 
 
 def _subject_pronoun(sent: Span, unit: ClaimUnit) -> Token | None:
@@ -203,22 +228,19 @@ def _subject_referent(previous_sents: Sequence[Span], article_orgs: Sequence[str
     return None
 
 
-def _description_determiner(sent: Span, unit: ClaimUnit) -> Token | None:
-    """The "the" of a description that opens the unit, or of its subject or subject's owner."""
+def _description_determiners(sent: Span, unit: ClaimUnit) -> list[Token]:
+    """The "the" of descriptions that open the unit, or of its subjects or their owners."""
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
     if not tokens:
-        return None
+        return []
     candidates = [tokens[0]]
     for tok in tokens:
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i in {t.i for t in tokens}:
             candidates += [c for c in tok.children if c.dep_ == "det"]
             owners = [c for c in tok.children if c.dep_ == "poss" and c.pos_ == "NOUN"]
             candidates += [c for o in owners for c in o.children if c.dep_ == "det"]
-    for det in candidates:
-        if det.lower_ == "the" and det.dep_ == "det" and (
-                det.head.lemma_.lower() in DESCRIPTIONS.keys() | THINGS or _an_age(det.head)):
-            return det
-    return None
+    return [det for det in candidates if det.lower_ == "the" and det.dep_ == "det"
+            and (det.head.pos_ == "NOUN" or _an_age(det.head))]
 
 
 def _an_age(tok: Token) -> bool:
@@ -230,6 +252,23 @@ def _only(names: Sequence[str]) -> str | None:
     """The one name of a list, counting a shorter mention of a longer name as the same."""
     distinct = _distinct(names)
     return distinct[0] if len(distinct) == 1 else None
+
+
+def untagged_actors(sent: Span) -> list[str]:
+    """Names acting as a clause's subject that the tagger gave no label ("Estonian rail
+    operator Rannaraud said ..."): most often organisations it does not know."""
+    found = []
+    for tok in sent:
+        opens = tok.i == sent.start or not tok.doc[tok.i - 1].is_alpha
+        if (tok.dep_ == "nsubj" and tok.tag_ == "NNP" and not tok.ent_type_
+                and tok.text[:1].isupper() and tok.head.pos_ in ("VERB", "AUX")
+                and (not opens or any(True for _ in tok.lefts))):  # "Prices fell" is no name
+            lo = tok.i
+            while lo > sent.start and tok.doc[lo - 1].dep_ == "compound" and tok.doc[
+                    lo - 1].pos_ == "PROPN":
+                lo -= 1
+            found.append(tok.doc[lo : tok.i + 1].text)
+    return found
 
 
 def is_dateline(ent: Span) -> bool:
@@ -371,18 +410,37 @@ def _one_entity(sent: Span, tok: Token, previous_sents: Iterable[Span]) -> str |
     labels = PRONOUN_LABELS.get(tok.lower_)
     if labels is None:
         return None
-    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels]
+    def fits(e: Span) -> bool:  # "it" as a place only for a place the sentence is about
+        return (e.label_ in labels and not is_dateline(e)
+                and (labels == PEOPLE or any(t.dep_ in ("nsubj", "nsubjpass")
+                                             and not any(c.dep_ == "conj" for c in t.children)
+                                             for t in e)))
+
+    before = [e for e in sent.ents if e.end_char <= tok.idx and fits(e)]
     names = _distinct(e.text for e in before)
     if not names:
-        names = _distinct(e.text for s in previous_sents for e in s.ents if e.label_ in labels)
+        names = _distinct(e.text for s in previous_sents for e in s.ents if fits(e))
     return names[0] if len(names) == 1 else None
 
 
 def _distinct(names: Iterable[str]) -> list[str]:
-    """Entity names with duplicates and shorter mentions of a longer name ("Krishna") dropped."""
-    unique = {WHITESPACE_RE.sub(" ", name).strip() for name in names}
+    """Entity names with duplicates and shorter mentions of a longer name ("Krishna") dropped.
+
+    A name is dropped when another name holds all its words. The names holding a word are
+    indexed once, so the check costs the few names sharing a name's rarest word, not every
+    other name (the article's organisations come here, and they grow with its length)."""
+    unique = {WHITESPACE_RE.sub(" ", name).strip() for name in set(names)}
     unique.discard("")
-    return sorted(
-        name for name in unique
-        if not any(other != name and set(name.split()) <= set(other.split()) for other in unique)
-    )
+    holders: dict[str, set[str]] = {}
+    for name in unique:
+        for word in name.split():
+            holders.setdefault(word, set()).add(name)
+    kept = []
+    for name in unique:
+        words = sorted(set(name.split()), key=lambda word: len(holders[word]))
+        others = holders[words[0]] - {name}
+        for word in words[1:]:
+            others &= holders[word]
+        if not others:
+            kept.append(name)
+    return sorted(kept)
