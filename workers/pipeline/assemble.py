@@ -23,6 +23,7 @@ from workers.pipeline.entities import EntityIndex
 from workers.pipeline.quantities import find_quantities
 from workers.pipeline.references import (
     is_dateline,
+    label_of,
     resolve_demonstrative,
     resolve_description,
     resolve_leading_pronoun,
@@ -77,9 +78,9 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
         context = [*before, *current][-CONTEXT_SENTENCES:]
         claims.extend(_sentence_claims(sent, text, anchor, scorer, context, orgs, places))
         current.append(sent)
-        orgs += [e.text for e in sent.ents if e.label_ == "ORG" and not is_dateline(e)]
+        orgs += [e.text for e in sent.ents if label_of(e) == "ORG" and not is_dateline(e)]
         orgs += untagged_actors(sent)
-        places += [e.text for e in sent.ents if e.label_ == "GPE" and not is_dateline(e)]
+        places += [e.text for e in sent.ents if label_of(e) == "GPE" and not is_dateline(e)]
     return claims
 
 

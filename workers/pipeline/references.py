@@ -42,6 +42,13 @@ PRONOUN_LABELS: dict[str, frozenset[str]] = {
 }
 POSSESSIVES = frozenset({"his", "its", "their"})
 ORG_PRONOUNS = frozenset({"it", "its", "they", "their"})
+ORG_ENDINGS = frozenset({
+    "inc", "ltd", "corp", "co", "plc", "llc", "group", "holdings", "pharma", "water", "foods",
+    "shipping", "bank", "airlines", "airways", "energy", "motors", "telecom", "media",
+    "capital", "partners", "systems", "technologies", "labs", "cereals", "nutrition",
+    "insurance", "rail", "logistics", "mining", "minerals", "steel", "oil", "power",
+    "utilities", "pharmaceuticals", "trust", "fund", "board", "agency", "ministry",
+    "committee", "association", "institute", "university", "council", "authority"})
 RANK_WORDS = frozenset({"record", "first", "highest", "lowest"})
 SAY_VERBS = frozenset({"say", "tell", "report", "announce", "state", "add"})
 ORGS = frozenset({"ORG"})
@@ -173,7 +180,7 @@ def _subject_pronoun(sent: Span, unit: ClaimUnit) -> Token | None:
 def _before_in_sentence(sent: Span, tok: Token, labels: frozenset[str]) -> str | None:
     """The nearest entity with one of ``labels`` before ``tok`` in its sentence, leaving out
     a name that only qualifies a description ("The U.N. agency said it ...")."""
-    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels
+    before = [e for e in sent.ents if e.end_char <= tok.idx and label_of(e) in labels
               and not is_dateline(e) and not (e.root.dep_ == "compound"
                                               and e.root.head.lemma_.lower() in DESCRIPTIONS)]
     return clean_name(before[-1].text) if before else None
@@ -216,7 +223,7 @@ def _subject_referent(previous_sents: Sequence[Span], article_orgs: Sequence[str
             return None  # "IBM and Microsoft reported": which one "it" is, is not said
         ent = next((e for e in prev.ents if e.start <= subject.i < e.end), None)
         if ent is not None:
-            if ent.label_ == "ORG" and not is_dateline(ent):
+            if label_of(ent) == "ORG" and not is_dateline(ent):
                 return ent.text
             return next((org for org in _distinct(article_orgs)
                          if set(ent.text.split()) < set(org.split())), None)
@@ -252,6 +259,16 @@ def _only(names: Sequence[str]) -> str | None:
     """The one name of a list, counting a shorter mention of a longer name as the same."""
     distinct = _distinct(names)
     return distinct[0] if len(distinct) == 1 else None
+
+
+def label_of(ent: Span) -> str:
+    """The entity's label, except that a name ending in a word organisations end in
+    ("Halvorsen Pharma", "Greyholt Water", "Acme Inc.") is an organisation whatever the
+    small model says."""
+    last = ent[-1].lower_.rstrip(".")
+    if ent.label_ != "ORG" and last in ORG_ENDINGS and len(ent) > 1:
+        return "ORG"
+    return ent.label_
 
 
 def untagged_actors(sent: Span) -> list[str]:
@@ -299,7 +316,7 @@ def _named_as(lemma: str, sent: Span, tok: Token, previous_sents: Sequence[Span]
     names = [full_name(e) for e in sent.ents if e.end_char <= tok.idx][::-1]
     names += [full_name(e) for s in reversed(previous_sents) for e in reversed(s.ents)]
     names += list(reversed(article_orgs))
-    return next((n for n in names if lemma in n.lower().split()), None)
+    return next((n for n in names if n.lower().rstrip(".").split()[-1:] == [lemma]), None)
 
 
 def _fits(name: str, public: bool) -> bool:
@@ -311,12 +328,12 @@ def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
                     labels: frozenset[str], *, public: bool = False) -> str | None:
     """The nearest entity with one of ``labels``: earlier in the sentence, else in the nearest
     sentence before that has one (preferring its subject); None when that is ambiguous."""
-    before = [e for e in sent.ents if e.end_char <= tok.idx and e.label_ in labels
+    before = [e for e in sent.ents if e.end_char <= tok.idx and label_of(e) in labels
               and not is_dateline(e) and _fits(e.text, public)]
     if before:
         return full_name(before[-1])
     for prev in reversed(previous_sents):
-        found = [e for e in prev.ents if e.label_ in labels and not is_dateline(e)
+        found = [e for e in prev.ents if label_of(e) in labels and not is_dateline(e)
                  and _fits(e.text, public)]
         if not found:
             continue
@@ -411,7 +428,7 @@ def _one_entity(sent: Span, tok: Token, previous_sents: Iterable[Span]) -> str |
     if labels is None:
         return None
     def fits(e: Span) -> bool:  # "it" as a place only for a place the sentence is about
-        return (e.label_ in labels and not is_dateline(e)
+        return (label_of(e) in labels and not is_dateline(e)
                 and (labels == PEOPLE or any(t.dep_ in ("nsubj", "nsubjpass")
                                              and not any(c.dep_ == "conj" for c in t.children)
                                              for t in e)))
