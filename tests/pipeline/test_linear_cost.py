@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from workers.pipeline.entities import EntityIndex, SentenceSpan
+from workers.pipeline.names import distinct as _distinct
 from workers.pipeline.pipeline import Pipeline, build_pipeline
-from workers.pipeline.references import _distinct
 
 # Entities, pronouns and descriptions to resolve, counted nouns, dates and a quote: every
 # stage that reads entities or the text has something to do in each paragraph.

@@ -20,15 +20,13 @@ from workers.pipeline.claim_types import classify, is_announcement, is_opinion
 from workers.pipeline.clauses import ClaimUnit, split_units
 from workers.pipeline.dates import DateMention, find_dates
 from workers.pipeline.entities import EntityIndex
+from workers.pipeline.names import is_dateline, label_of, untagged_actors
 from workers.pipeline.quantities import find_quantities
 from workers.pipeline.references import (
-    is_dateline,
-    label_of,
     resolve_demonstrative,
     resolve_description,
     resolve_leading_pronoun,
     resolve_speaker,
-    untagged_actors,
 )
 from workers.pipeline.segment import SegmentConfig, candidate_sentences
 from workers.pipeline.spans import entity_spans, quote_spans, quote_speaker

@@ -26,12 +26,21 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.tokens import Span, Token
 
 from workers.pipeline.clauses import ClaimUnit
-from workers.pipeline.statements import WHITESPACE_RE, Edit
+from workers.pipeline.names import (
+    clean_name,
+    distinct,
+    fits,
+    full_name,
+    is_dateline,
+    label_of,
+    only,
+)
+from workers.pipeline.statements import Edit
 
 PRONOUN_LABELS: dict[str, frozenset[str]] = {
     "he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
@@ -42,13 +51,6 @@ PRONOUN_LABELS: dict[str, frozenset[str]] = {
 }
 POSSESSIVES = frozenset({"his", "its", "their"})
 ORG_PRONOUNS = frozenset({"it", "its", "they", "their"})
-ORG_ENDINGS = frozenset({
-    "inc", "ltd", "corp", "co", "plc", "llc", "group", "holdings", "pharma", "water", "foods",
-    "shipping", "bank", "airlines", "airways", "energy", "motors", "telecom", "media",
-    "capital", "partners", "systems", "technologies", "labs", "cereals", "nutrition",
-    "insurance", "rail", "logistics", "mining", "minerals", "steel", "oil", "power",
-    "utilities", "pharmaceuticals", "trust", "fund", "board", "agency", "ministry",
-    "committee", "association", "institute", "university", "council", "authority"})
 RANK_WORDS = frozenset({"record", "first", "highest", "lowest"})
 SAY_VERBS = frozenset({"say", "tell", "report", "announce", "state", "add"})
 ORGS = frozenset({"ORG"})
@@ -57,8 +59,6 @@ PEOPLE = frozenset({"PERSON"})
 PUBLIC_BODIES = frozenset({"agency", "ministry", "department", "regulator", "authority",
                            "commission", "court", "council", "committee", "board", "office",
                            "bureau", "watchdog", "government", "parliament", "institute"})
-CORPORATE_SUFFIXES = frozenset({"inc", "corp", "ltd", "co", "plc", "llc", "ag", "asa", "sa",
-                                "gmbh", "nv", "bv", "ab", "group", "holdings"})
 # Descriptions that stand for a name given earlier, and the entity labels that can fill them.
 DESCRIPTIONS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("company", "firm", "group", "retailer", "carmaker", "automaker", "bank",
@@ -101,7 +101,7 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
         name = (_before_in_sentence(sent, tok, ORGS)
                 or _subject_referent(previous_sents, article_orgs)
                 or _nearest_entity(sent, tok, previous_sents[-2:], ORGS)
-                or _only(article_orgs))
+                or only(article_orgs))
     name = name or _one_entity(sent, tok, previous_sents[-2:])
     if name is None:
         return None
@@ -136,7 +136,7 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
         name = _described(lemma, sent, tok, previous_sents, article_orgs, article_places)
     elif lemma in THINGS:
         name = _fuller_phrase(sent, tok, noun, previous_sents)
-        owner = _only(article_orgs)
+        owner = only(article_orgs)
         if name is None and owner is not None:  # "The cuts" in a story about one company
             name = f"{owner}'s {noun.text}"
     else:  # any other noun: only its earlier mention with a name ("the Cerro Pardo mine")
@@ -144,21 +144,25 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
     return None if name is None else (tok.idx, end, clean_name(name))
 
 
-def _named_phrase(sent: Span, tok: Token, noun: Token,
-                  previous_sents: Sequence[Span]) -> str | None:
-    """An earlier "the Cerro Pardo mine" or "Pellham County's ban" for "the mine", "the ban"."""
+def _earlier_mentions(sent: Span, tok: Token, noun: Token,
+                      previous_sents: Sequence[Span]) -> Iterator[Token]:
+    """Earlier nouns with the same lemma, nearest first: this sentence, then those before."""
     lemma = noun.lemma_.lower()
     earlier = [t for t in sent if t.i < tok.i]
     for tokens in [earlier, *([*s] for s in reversed(previous_sents))]:
         for other in reversed(tokens):
-            if other.pos_ != "NOUN" or other.lemma_.lower() != lemma:
-                continue
-            named = [c for c in other.lefts
-                     if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"]
-            if named:
-                lo = min(c.left_edge.i for c in other.lefts
-                         if c.dep_ in ("det", "poss", "compound", "amod"))
-                return other.doc[lo : other.i + 1].text
+            if other.pos_ == "NOUN" and other.lemma_.lower() == lemma:
+                yield other
+
+
+def _named_phrase(sent: Span, tok: Token, noun: Token,
+                  previous_sents: Sequence[Span]) -> str | None:
+    """An earlier "the Cerro Pardo mine" or "Pellham County's ban" for "the mine", "the ban"."""
+    for other in _earlier_mentions(sent, tok, noun, previous_sents):
+        if any(c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" for c in other.lefts):
+            lo = min(c.left_edge.i for c in other.lefts
+                     if c.dep_ in ("det", "poss", "compound", "amod"))
+            return other.doc[lo : other.i + 1].text
     return None
 
 
@@ -186,28 +190,6 @@ def _before_in_sentence(sent: Span, tok: Token, labels: frozenset[str]) -> str |
     return clean_name(before[-1].text) if before else None
 
 
-def full_name(ent: Span) -> str:
-    """An entity with the capitalised words the tagger left off its front ("Kestrel" of
-    "Kestrel Bay Port"), when they belong to the same name in the parse."""
-    doc, start = ent.doc, ent.start
-    while start > ent.sent.start:
-        before = doc[start - 1]
-        if before.pos_ != "PROPN" or before.dep_ != "compound":
-            break
-        if not start <= before.head.i < ent.end:
-            break
-        start -= 1
-    return doc[start : ent.end].text
-
-
-def clean_name(name: str) -> str:
-    """An entity's text as a subject: "Port Alder's" -> "Port Alder"."""
-    for suffix in ("'s", "’s"):
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
-
-
 def _subject_referent(previous_sents: Sequence[Span], article_orgs: Sequence[str],
                       depth: int = 3) -> str | None:
     """The organisation the nearest earlier sentence is about: its subject, when that is an
@@ -225,7 +207,7 @@ def _subject_referent(previous_sents: Sequence[Span], article_orgs: Sequence[str
         if ent is not None:
             if label_of(ent) == "ORG" and not is_dateline(ent):
                 return ent.text
-            return next((org for org in _distinct(article_orgs)
+            return next((org for org in distinct(article_orgs)
                          if set(ent.text.split()) < set(org.split())), None)
         lemma = subject.lemma_.lower()
         det = next((c for c in subject.children if c.dep_ == "det" and c.lower_ == "the"), None)
@@ -255,46 +237,6 @@ def _an_age(tok: Token) -> bool:
     return tok.lower_ == "old" and any(c.lower_ == "year" for c in tok.lefts)
 
 
-def _only(names: Sequence[str]) -> str | None:
-    """The one name of a list, counting a shorter mention of a longer name as the same."""
-    distinct = _distinct(names)
-    return distinct[0] if len(distinct) == 1 else None
-
-
-def label_of(ent: Span) -> str:
-    """The entity's label, except that a name ending in a word organisations end in
-    ("Halvorsen Pharma", "Greyholt Water", "Acme Inc.") is an organisation whatever the
-    small model says."""
-    last = ent[-1].lower_.rstrip(".")
-    if ent.label_ != "ORG" and last in ORG_ENDINGS and len(ent) > 1:
-        return "ORG"
-    return ent.label_
-
-
-def untagged_actors(sent: Span) -> list[str]:
-    """Names acting as a clause's subject that the tagger gave no label ("Estonian rail
-    operator Rannaraud said ..."): most often organisations it does not know."""
-    found = []
-    for tok in sent:
-        opens = tok.i == sent.start or not tok.doc[tok.i - 1].is_alpha
-        if (tok.dep_ == "nsubj" and tok.tag_ == "NNP" and not tok.ent_type_
-                and tok.text[:1].isupper() and tok.head.pos_ in ("VERB", "AUX")
-                and (not opens or any(True for _ in tok.lefts))):  # "Prices fell" is no name
-            lo = tok.i
-            while lo > sent.start and tok.doc[lo - 1].dep_ == "compound" and tok.doc[
-                    lo - 1].pos_ == "PROPN":
-                lo -= 1
-            found.append(tok.doc[lo : tok.i + 1].text)
-    return found
-
-
-def is_dateline(ent: Span) -> bool:
-    """ "OSLO, March 3 (Wire) -": a place in capitals opening its line, not an actor."""
-    doc = ent.doc
-    opens = ent.start == 0 or "\n" in doc[ent.start - 1].text_with_ws
-    return opens and ent.text.isupper() and ent.end < len(doc) and doc[ent.end].text == ","
-
-
 def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span],
                article_orgs: Sequence[str], article_places: Sequence[str] = ()) -> str | None:
     """What "the <lemma>" stands for: a name that says it is one, else the nearest
@@ -303,9 +245,9 @@ def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span
     name = (_named_as(lemma, sent, det, previous_sents, article_orgs)
             or _nearest_entity(sent, det, previous_sents, labels, public=public))
     if name is None and labels & ORGS:
-        name = _only([o for o in article_orgs if _fits(o, public)])
+        name = only([o for o in article_orgs if fits(o, public)])
     if name is None and labels & PLACES:
-        name = _only([clean_name(p) for p in article_places])
+        name = only([clean_name(p) for p in article_places])
     return name
 
 
@@ -319,28 +261,23 @@ def _named_as(lemma: str, sent: Span, tok: Token, previous_sents: Sequence[Span]
     return next((n for n in names if n.lower().rstrip(".").split()[-1:] == [lemma]), None)
 
 
-def _fits(name: str, public: bool) -> bool:
-    """A company's name ("Acme Inc.") does not stand for "the agency" or "the ministry"."""
-    return not (public and name.split()[-1].rstrip(".").lower() in CORPORATE_SUFFIXES)
-
-
 def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
                     labels: frozenset[str], *, public: bool = False) -> str | None:
     """The nearest entity with one of ``labels``: earlier in the sentence, else in the nearest
     sentence before that has one (preferring its subject); None when that is ambiguous."""
     before = [e for e in sent.ents if e.end_char <= tok.idx and label_of(e) in labels
-              and not is_dateline(e) and _fits(e.text, public)]
+              and not is_dateline(e) and fits(e.text, public)]
     if before:
         return full_name(before[-1])
     for prev in reversed(previous_sents):
         found = [e for e in prev.ents if label_of(e) in labels and not is_dateline(e)
-                 and _fits(e.text, public)]
+                 and fits(e.text, public)]
         if not found:
             continue
-        names = _distinct(full_name(e) for e in found)
+        names = distinct(full_name(e) for e in found)
         if len(names) == 1:
             return names[0]
-        subjects = _distinct(full_name(e) for e in found
+        subjects = distinct(full_name(e) for e in found
                              if any(t.dep_ in ("nsubj", "nsubjpass") for t in e))
         if len(subjects) == 1 and not any(t.dep_ == "conj" for e in found for t in e):
             return subjects[0]
@@ -351,20 +288,15 @@ def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
 def _fuller_phrase(sent: Span, tok: Token, noun: Token,
                    previous_sents: Sequence[Span]) -> str | None:
     """An earlier noun phrase with the same noun and more words ("the council's plan")."""
-    lemma = noun.lemma_.lower()
-    earlier = [t for t in sent if t.i < tok.i]
-    for tokens in [earlier, *([*s] for s in reversed(previous_sents))]:
-        for other in reversed(tokens):
-            if other.pos_ != "NOUN" or other.lemma_.lower() != lemma:
-                continue
-            lo = min((c.left_edge.i for c in other.lefts
-                      if c.dep_ in ("det", "poss", "compound", "amod", "nmod")), default=other.i)
-            words = other.doc[lo : other.i + 1]
-            if len(words) > 2 or (len(words) == 2 and words[0].pos_ != "DET"):
-                return _owner_named(words)
-            owner = _clause_subject(other)
-            if owner is not None:  # "the council has drawn up a plan": "the council's plan"
-                return f"{owner}'s {other.text}"
+    for other in _earlier_mentions(sent, tok, noun, previous_sents):
+        lo = min((c.left_edge.i for c in other.lefts
+                  if c.dep_ in ("det", "poss", "compound", "amod", "nmod")), default=other.i)
+        words = other.doc[lo : other.i + 1]
+        if len(words) > 2 or (len(words) == 2 and words[0].pos_ != "DET"):
+            return _owner_named(words)
+        owner = _clause_subject(other)
+        if owner is not None:  # "the council has drawn up a plan": "the council's plan"
+            return f"{owner}'s {other.text}"
     return None
 
 
@@ -434,30 +366,9 @@ def _one_entity(sent: Span, tok: Token, previous_sents: Iterable[Span]) -> str |
                                              for t in e)))
 
     before = [e for e in sent.ents if e.end_char <= tok.idx and fits(e)]
-    names = _distinct(e.text for e in before)
+    names = distinct(e.text for e in before)
     if not names:
-        names = _distinct(e.text for s in previous_sents for e in s.ents if fits(e))
+        names = distinct(e.text for s in previous_sents for e in s.ents if fits(e))
     return names[0] if len(names) == 1 else None
 
 
-def _distinct(names: Iterable[str]) -> list[str]:
-    """Entity names with duplicates and shorter mentions of a longer name ("Krishna") dropped.
-
-    A name is dropped when another name holds all its words. The names holding a word are
-    indexed once, so the check costs the few names sharing a name's rarest word, not every
-    other name (the article's organisations come here, and they grow with its length)."""
-    unique = {WHITESPACE_RE.sub(" ", name).strip() for name in set(names)}
-    unique.discard("")
-    holders: dict[str, set[str]] = {}
-    for name in unique:
-        for word in name.split():
-            holders.setdefault(word, set()).add(name)
-    kept = []
-    for name in unique:
-        words = sorted(set(name.split()), key=lambda word: len(holders[word]))
-        others = holders[words[0]] - {name}
-        for word in words[1:]:
-            others &= holders[word]
-        if not others:
-            kept.append(name)
-    return sorted(kept)

@@ -1,0 +1,115 @@
+"""Names as the small spaCy model gives them, made usable as subjects.
+
+Requires: entity Spans and sentence Spans of a parsed Doc (parser, NER). Assigns: nothing.
+The tagger misses names ("Rannaraud" as no entity, "Greyholt Water" as a PERSON), clips them
+("Bay Port" for "Kestrel Bay Port") and takes datelines for actors ("OSLO, March 3 -"); these
+helpers put that right where the parse allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from spacy.tokens import Span
+
+from workers.pipeline.statements import WHITESPACE_RE
+
+ORG_ENDINGS = frozenset({
+    "inc", "ltd", "corp", "co", "plc", "llc", "group", "holdings", "pharma", "water", "foods",
+    "shipping", "bank", "airlines", "airways", "energy", "motors", "telecom", "media",
+    "capital", "partners", "systems", "technologies", "labs", "cereals", "nutrition",
+    "insurance", "rail", "logistics", "mining", "minerals", "steel", "oil", "power",
+    "utilities", "pharmaceuticals", "trust", "fund", "board", "agency", "ministry",
+    "committee", "association", "institute", "university", "council", "authority"})
+CORPORATE_SUFFIXES = frozenset({"inc", "corp", "ltd", "co", "plc", "llc", "ag", "asa", "sa",
+                                "gmbh", "nv", "bv", "ab", "group", "holdings"})
+
+
+def label_of(ent: Span) -> str:
+    """The entity's label, except that a name ending in a word organisations end in
+    ("Halvorsen Pharma", "Greyholt Water", "Acme Inc.") is an organisation whatever the
+    small model says."""
+    last = ent[-1].lower_.rstrip(".")
+    if ent.label_ != "ORG" and last in ORG_ENDINGS and len(ent) > 1:
+        return "ORG"
+    return ent.label_
+
+
+def untagged_actors(sent: Span) -> list[str]:
+    """Names acting as a clause's subject that the tagger gave no label ("Estonian rail
+    operator Rannaraud said ..."): most often organisations it does not know."""
+    found = []
+    for tok in sent:
+        opens = tok.i == sent.start or not tok.doc[tok.i - 1].is_alpha
+        if (tok.dep_ == "nsubj" and tok.tag_ == "NNP" and not tok.ent_type_
+                and tok.text[:1].isupper() and tok.head.pos_ in ("VERB", "AUX")
+                and (not opens or any(True for _ in tok.lefts))):  # "Prices fell" is no name
+            lo = tok.i
+            while lo > sent.start and tok.doc[lo - 1].dep_ == "compound" and tok.doc[
+                    lo - 1].pos_ == "PROPN":
+                lo -= 1
+            found.append(tok.doc[lo : tok.i + 1].text)
+    return found
+
+
+def is_dateline(ent: Span) -> bool:
+    """ "OSLO, March 3 (Wire) -": a place in capitals opening its line, not an actor."""
+    doc = ent.doc
+    opens = ent.start == 0 or "\n" in doc[ent.start - 1].text_with_ws
+    return opens and ent.text.isupper() and ent.end < len(doc) and doc[ent.end].text == ","
+
+
+def full_name(ent: Span) -> str:
+    """An entity with the capitalised words the tagger left off its front ("Kestrel" of
+    "Kestrel Bay Port"), when they belong to the same name in the parse."""
+    doc, start = ent.doc, ent.start
+    while start > ent.sent.start:
+        before = doc[start - 1]
+        if before.pos_ != "PROPN" or before.dep_ != "compound":
+            break
+        if not start <= before.head.i < ent.end:
+            break
+        start -= 1
+    return doc[start : ent.end].text
+
+
+def clean_name(name: str) -> str:
+    """An entity's text as a subject: "Port Alder's" -> "Port Alder"."""
+    for suffix in ("'s", "’s"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def only(names: Sequence[str]) -> str | None:
+    """The one name of a list, counting a shorter mention of a longer name as the same."""
+    names = distinct(names)
+    return names[0] if len(names) == 1 else None
+
+
+def distinct(names: Iterable[str]) -> list[str]:
+    """Entity names with duplicates and shorter mentions of a longer name ("Krishna") dropped.
+
+    A name is dropped when another name holds all its words. The names holding a word are
+    indexed once, so the check costs the few names sharing a name's rarest word, not every
+    other name (the article's organisations come here, and they grow with its length)."""
+    unique = {WHITESPACE_RE.sub(" ", name).strip() for name in set(names)}
+    unique.discard("")
+    holders: dict[str, set[str]] = {}
+    for name in unique:
+        for word in name.split():
+            holders.setdefault(word, set()).add(name)
+    kept = []
+    for name in unique:
+        words = sorted(set(name.split()), key=lambda word: len(holders[word]))
+        others = holders[words[0]] - {name}
+        for word in words[1:]:
+            others &= holders[word]
+        if not others:
+            kept.append(name)
+    return sorted(kept)
+
+
+def fits(name: str, public: bool) -> bool:
+    """A company's name ("Acme Inc.") does not stand for "the agency" or "the ministry"."""
+    return not (public and name.split()[-1].rstrip(".").lower() in CORPORATE_SUFFIXES)
