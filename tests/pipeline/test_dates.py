@@ -392,6 +392,9 @@ def test_every_mention_is_a_well_formed_slice_of_the_text(nlp, words, anchor):
          ["2024-09-09"]),
         # a quarter in a plan
         ("The firm will report results in the first quarter.", date(2024, 11, 10), ["2025-Q1"]),
+        # the plan's verb is up the clause ("will move ..., starting in March")
+        ("Production will move to a plant in Monterrey, Mexico, starting in March.",
+         date(2024, 11, 20), ["2025-03"]),
         # "would" in reported speech
         ("Fjordlinje said it would raise prices from April.", date(2024, 5, 3), ["2025-04"]),
         # a plan named as a noun ("a plan to raise charges from July")

@@ -273,6 +273,24 @@ def test_statements_for_a_parsed_sentence_are_self_contained(nlp: Language) -> N
         # "the city" is not a council whose name holds "City"
         ("The Harwick City Council approved the lane on Monday. The city will pay for a "
          "third of the work.", "The city will pay for a third of the work."),
+        # "the cuts" after "X said it plans to cut": whoever does the verb
+        ("Corvane Inc. said on Tuesday it plans to cut 1,200 jobs.\n\nThe cuts are expected "
+         "to save $150 million a year.",
+         "Corvane Inc.'s cuts are expected to save $150 million a year."),
+        # "the university" is the "University of ..." named before
+        ("The University of Ardmore led the study. The university said the trial was funded "
+         "by the Hallam Trust.",
+         "The University of Ardmore said the trial was funded by the Hallam Trust."),
+        # a public body only takes a name that sounds like one
+        ("Grid operator Enlace Nacional cut supply on Monday. The ministry expects the cuts to "
+         "affect about 4,000 farms.",
+         "The ministry expects Enlace Nacional's cuts to affect about 4,000 farms."),
+        # a charity is not the court that tried its boss
+        ("Sallowby Crown Court jailed the former chief executive on Thursday. The charity has "
+         "recovered £71,500 of the money.", "The charity has recovered £71,500 of the money."),
+        # "the Calderbridge-based group": Calderbridge is where it is, not who it is
+        ("Revenue at the Calderbridge-based group rose 18 percent. The group's order book "
+         "stood at £1.4 billion.", "The group's order book stood at £1.4 billion."),
         # "a plan" named before takes its owner
         ("Ashby's council has drawn up a plan to raise parking charges.\n\nThe plan would "
          "bring in an extra £1.2 million a year.",

@@ -180,6 +180,17 @@ def _looks_ahead(found: Candidate, text: str, anchor: date, entities: _Entities)
     verb = _governing_verb(found, entities)
     if verb is None:
         return False
+    # "will move to a plant in Monterrey, starting in March": the plan is the clause's verb
+    while verb.dep_ in ("advcl", "acl", "xcomp", "pcomp", "prep", "conj") and verb.head.i != verb.i:
+        if _plans(verb):
+            return True
+        verb = verb.head
+    return _plans(verb)
+
+
+def _plans(verb: Token) -> bool:
+    """A verb in the future ("will run"), reported as such ("said it would raise"), or the
+    object of a plan ("plans to send", "a plan to raise")."""
     reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in ("say", "tell", "announce")
     modals = ("will", "shall", "would") if reported else ("will", "shall")
     future = any(c.dep_ == "aux" and c.lemma_.lower() in modals for c in verb.children)

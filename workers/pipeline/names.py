@@ -14,6 +14,12 @@ from spacy.tokens import Span
 
 from workers.pipeline.statements import WHITESPACE_RE
 
+# The last word of a public body's name.
+PUBLIC_NAME_WORDS = frozenset({
+    "ministry", "agency", "department", "board", "commission", "authority", "council",
+    "office", "government", "service", "bureau", "administration", "institute", "parliament",
+    "assembly", "court", "regulator", "police", "committee", "senate", "congress", "cabinet",
+    "inspectorate", "tribunal", "executive"})
 ORG_ENDINGS = frozenset({
     "inc", "ltd", "corp", "co", "plc", "llc", "group", "holdings", "pharma", "water", "foods",
     "shipping", "bank", "airlines", "airways", "energy", "motors", "telecom", "media",
@@ -21,14 +27,15 @@ ORG_ENDINGS = frozenset({
     "insurance", "rail", "logistics", "mining", "minerals", "steel", "oil", "power",
     "utilities", "pharmaceuticals", "trust", "fund", "board", "agency", "ministry",
     "committee", "association", "institute", "university", "council", "authority"})
-CORPORATE_SUFFIXES = frozenset({"inc", "corp", "ltd", "co", "plc", "llc", "ag", "asa", "sa",
-                                "gmbh", "nv", "bv", "ab", "group", "holdings"})
 
 
 def label_of(ent: Span) -> str:
     """The entity's label, except that a name ending in a word organisations end in
     ("Halvorsen Pharma", "Greyholt Water", "Acme Inc.") is an organisation whatever the
-    small model says."""
+    small model says, and "Calderbridge" in "the Calderbridge-based group" is a place."""
+    doc = ent.doc
+    if ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].lower_ == "based":
+        return "GPE"
     last = ent[-1].lower_.rstrip(".")
     if ent.label_ != "ORG" and last in ORG_ENDINGS and len(ent) > 1:
         return "ORG"
@@ -110,6 +117,11 @@ def distinct(names: Iterable[str]) -> list[str]:
     return sorted(kept)
 
 
-def fits(name: str, public: bool) -> bool:
-    """A company's name ("Acme Inc.") does not stand for "the agency" or "the ministry"."""
-    return not (public and name.split()[-1].rstrip(".").lower() in CORPORATE_SUFFIXES)
+def fits(name: str, public: bool | None) -> bool:
+    """Whether a name can stand for a description of a public body (``public``) or of any
+    other organisation: "the ministry" needs a name like one ("The Water Ministry", not "Acme
+    Inc." or "Enlace Nacional"); "the charity" is not "Sallowby Crown Court". ``None``: any."""
+    if public is None:
+        return True
+    last = name.split()[-1].rstrip(".").lower() if name.split() else ""
+    return (last in PUBLIC_NAME_WORDS) == public

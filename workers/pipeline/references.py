@@ -135,13 +135,24 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
     if lemma in DESCRIPTIONS:
         name = _described(lemma, sent, tok, previous_sents, article_orgs, article_places)
     elif lemma in THINGS:
-        name = _fuller_phrase(sent, tok, noun, previous_sents)
-        owner = only(article_orgs)
-        if name is None and owner is not None:  # "The cuts" in a story about one company
-            name = f"{owner}'s {noun.text}"
+        name = _fuller_phrase(sent, tok, noun, previous_sents) or _doer_of(
+            sent, tok, noun, previous_sents)
     else:  # any other noun: only its earlier mention with a name ("the Cerro Pardo mine")
         name = _named_phrase(sent, tok, noun, previous_sents)
     return None if name is None else (tok.idx, end, clean_name(name))
+
+
+def _doer_of(sent: Span, tok: Token, noun: Token,
+             previous_sents: Sequence[Span]) -> str | None:
+    """ "The cuts" after "Corvane Inc. plans to cut 1,200 jobs": whoever did the verb."""
+    lemma = noun.lemma_.lower()
+    earlier = [t for t in sent if t.i < tok.i]
+    for tokens in [earlier, *([*s] for s in reversed(previous_sents))]:
+        for verb in reversed(tokens):
+            if verb.pos_ == "VERB" and verb.lemma_.lower() == lemma:
+                owner = _named_doer(verb)
+                return None if owner is None else f"{owner}'s {noun.text}"
+    return None
 
 
 def _earlier_mentions(sent: Span, tok: Token, noun: Token,
@@ -258,11 +269,18 @@ def _named_as(lemma: str, sent: Span, tok: Token, previous_sents: Sequence[Span]
     names = [full_name(e) for e in sent.ents if e.end_char <= tok.idx][::-1]
     names += [full_name(e) for s in reversed(previous_sents) for e in reversed(s.ents)]
     names += list(reversed(article_orgs))
-    return next((n for n in names if n.lower().rstrip(".").split()[-1:] == [lemma]), None)
+    return next((n for n in names if _says_it_is(n, lemma)), None)
+
+
+def _says_it_is(name: str, lemma: str) -> bool:
+    """ "The Federal Food Safety Agency" is an agency, "University of Ardmore" a university;
+    "Harwick City Council" is no city."""
+    words = name.lower().rstrip(".").split()
+    return words[-1:] == [lemma] or (len(words) > 2 and words[0] == lemma and words[1] == "of")
 
 
 def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
-                    labels: frozenset[str], *, public: bool = False) -> str | None:
+                    labels: frozenset[str], *, public: bool | None = None) -> str | None:
     """The nearest entity with one of ``labels``: earlier in the sentence, else in the nearest
     sentence before that has one (preferring its subject); None when that is ambiguous."""
     before = [e for e in sent.ents if e.end_char <= tok.idx and label_of(e) in labels
@@ -297,6 +315,24 @@ def _fuller_phrase(sent: Span, tok: Token, noun: Token,
         owner = _clause_subject(other)
         if owner is not None:  # "the council has drawn up a plan": "the council's plan"
             return f"{owner}'s {other.text}"
+    return None
+
+
+def _named_doer(verb: Token) -> str | None:
+    """The nearest named subject up from a verb, past pronouns that stand for a speaker
+    ("Corvane Inc. said it plans to cut ..." -> "Corvane Inc.")."""
+    for _ in range(6):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.pos_ != "PRON":
+            lo = subject.left_edge.i
+            if subject.ent_iob_ in ("B", "I"):  # "Grid operator Enlace Nacional": the name
+                lo = subject.i
+                while lo > 0 and verb.doc[lo].ent_iob_ == "I":
+                    lo -= 1
+            return verb.doc[lo : subject.i + 1].text
+        if verb.head.i == verb.i:
+            return None
+        verb = verb.head
     return None
 
 
