@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from workers.pipeline.assemble import _says_itself_twice
 from workers.pipeline.pipeline import Pipeline, build_pipeline
 
 
@@ -87,3 +88,17 @@ def test_a_headlines_wording_is_left_as_it_is(pipeline: Pipeline) -> None:
 )
 def test_statements_keep_who_and_what(pipeline: Pipeline, text: str, statement: str) -> None:
     assert statement in {c.statement for c in pipeline.run(text, date(2024, 9, 10))}
+
+
+@pytest.mark.parametrize(
+    ("statement", "twice"),
+    [
+        # a rewrite gone wrong on a bad parse repeats itself
+        ("One in five of the 3,100 people who work at the site is roughly one in five of the "
+         "3,100 people who work at the site.", True),
+        # a statement that names a figure twice is fine
+        ("Exports rose 4 percent to $3 billion, up from $2.9 billion.", False),
+    ],
+)
+def test_a_statement_that_says_itself_twice_is_dropped(statement: str, twice: bool) -> None:
+    assert _says_itself_twice(statement) is twice

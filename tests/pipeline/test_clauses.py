@@ -361,6 +361,9 @@ def test_units_are_always_trimmed_contiguous_spans_inside_their_sentence(
         ("Sen. Ana Ruiz (D-NM) said the bill would cost $4 billion.", "appositive", False),
         # nor is a ticker
         ("Shares of IBM (NYSE: IBM) fell 3 percent on Monday.", "appositive", False),
+        # "Pellworth, Indiana" locates a place
+        ("Hollis will cut 650 jobs at its plant in Pellworth, Indiana, next year.", "appositive",
+         False),
         # a description in brackets still is
         ("Lopez (the ministry's chief economist) said exports fell 3 percent.", "appositive",
          True),

@@ -108,12 +108,26 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
             continue  # the attribution unit carries what was said
         if not checkable and unit.kind != "attribution" and score < 0.5:
             continue
-        records.append(_record(sent, text, unit, inside, dates, score, previous, orgs, places,
-                               speaker=resolve_speaker(sent, unit.speaker or speaker,
-                                                       previous[-2:]),
-                               attributed=unit.kind in _ATTRIBUTED,
-                               removed=[_removal(text, e, unit) for e in nested]))
+        record = _record(sent, text, unit, inside, dates, score, previous, orgs, places,
+                         speaker=resolve_speaker(sent, unit.speaker or speaker, previous[-2:]),
+                         attributed=unit.kind in _ATTRIBUTED,
+                         removed=[_removal(text, e, unit) for e in nested])
+        if not _says_itself_twice(record.statement):
+            records.append(record)
     return records
+
+
+def _says_itself_twice(statement: str, words: int = 5) -> bool:
+    """A rewrite gone wrong on a bad parse: the same five words twice ("One in five of the
+    3,100 people ... is roughly one in five of the 3,100 people ...")."""
+    tokens = statement.lower().split()
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(tokens) - words + 1):
+        gram = tuple(tokens[i : i + words])
+        if gram in seen:
+            return True
+        seen.add(gram)
+    return False
 
 
 def unit_scores(sent: SpacySpan, units: list[ClaimUnit],

@@ -70,6 +70,7 @@ RIGHT_NP_DEPS = frozenset({"prep", "compound", "flat", "nummod", "case", "cc", "
 LEAD_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—"})
 TRAIL_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—", "…", "..."})
 OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 SEPARATORS = frozenset({",", "(", "[", "-", "–", "—", ";"})
 CLOSERS = {close: open_ for open_, close in OPENERS.items()}
 KIND_ORDER = {"attribution": 0, "sentence": 1, "main": 1, "relative": 2, "appositive": 2,
@@ -246,6 +247,8 @@ def _appositive(sent: Span, noun: Token) -> tuple[ClaimUnit, tuple[int, int]] | 
         return None
     if _bracketed_label(sent.doc, noun):
         return None
+    if ant.ent_type_ in PLACE_LABELS and noun.ent_type_ in PLACE_LABELS:
+        return None  # "Pellworth, Indiana" locates a place; it asserts nothing
     end = noun.right_edge.i + 1
     if end < sent.end and sent.doc[end].text in CLOSERS:
         end += 1
