@@ -68,18 +68,29 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
     current: list[SpacySpan] = []  # this paragraph's sentences so far
     text = doc.text  # rebuilt by spaCy on every access: read it once
     entities = EntityIndex(doc)  # sentences whose .ents is a look-up, not a walk of the Doc
-    orgs: list[str] = []  # the organisations the article has named so far
-    places: list[str] = []  # and the places
+    # The organisations and places the article has named so far, each once, latest last.
+    orgs: dict[str, None] = {}
+    places: dict[str, None] = {}
     for sent in map(entities.sentence, candidate_sentences(doc, segment)):
         if current and "\n" in text[current[-1].end_char : sent.start_char]:
             before, current = current, []
         context = [*before, *current][-CONTEXT_SENTENCES:]
-        claims.extend(_sentence_claims(sent, text, anchor, scorer, context, orgs, places))
+        claims.extend(_sentence_claims(sent, text, anchor, scorer, context, list(orgs),
+                                       list(places)))
         current.append(sent)
-        orgs += [e.text for e in sent.ents if label_of(e) == "ORG" and not is_dateline(e)]
-        orgs += untagged_actors(sent)
-        places += [e.text for e in sent.ents if label_of(e) == "GPE" and not is_dateline(e)]
+        _remember(orgs, [e.text for e in sent.ents
+                         if label_of(e) == "ORG" and not is_dateline(e)])
+        _remember(orgs, untagged_actors(sent))
+        _remember(places, [e.text for e in sent.ents
+                           if label_of(e) == "GPE" and not is_dateline(e)])
     return claims
+
+
+def _remember(names: dict[str, None], new: list[str]) -> None:
+    """Add names, moving one named again to the end (the most recent mention is last)."""
+    for name in new:
+        names.pop(name, None)
+        names[name] = None
 
 
 def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: CheckworthinessScorer,

@@ -145,24 +145,21 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
 def _doer_of(sent: Span, tok: Token, noun: Token,
              previous_sents: Sequence[Span]) -> str | None:
     """ "The cuts" after "Corvane Inc. plans to cut 1,200 jobs": whoever did the verb."""
-    lemma = noun.lemma_.lower()
-    earlier = [t for t in sent if t.i < tok.i]
-    for tokens in [earlier, *([*s] for s in reversed(previous_sents))]:
-        for verb in reversed(tokens):
-            if verb.pos_ == "VERB" and verb.lemma_.lower() == lemma:
-                owner = _named_doer(verb)
-                return None if owner is None else f"{owner}'s {noun.text}"
+    for verb in _earlier_mentions(sent, tok, noun, previous_sents, pos="VERB"):
+        owner = _named_doer(verb)
+        return None if owner is None else f"{owner}'s {noun.text}"
     return None
 
 
 def _earlier_mentions(sent: Span, tok: Token, noun: Token,
-                      previous_sents: Sequence[Span]) -> Iterator[Token]:
-    """Earlier nouns with the same lemma, nearest first: this sentence, then those before."""
+                      previous_sents: Sequence[Span], pos: str = "NOUN") -> Iterator[Token]:
+    """Earlier words with the noun's lemma and part of speech ``pos``, nearest first: this
+    sentence, then those before."""
     lemma = noun.lemma_.lower()
     earlier = [t for t in sent if t.i < tok.i]
     for tokens in [earlier, *([*s] for s in reversed(previous_sents))]:
         for other in reversed(tokens):
-            if other.pos_ == "NOUN" and other.lemma_.lower() == lemma:
+            if other.pos_ == pos and other.lemma_.lower() == lemma:
                 yield other
 
 
