@@ -8,6 +8,7 @@ found once and shared out to the units that contain them.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 
 from spacy.tokens import Doc
@@ -75,8 +76,8 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
         if current and "\n" in text[current[-1].end_char : sent.start_char]:
             before, current = current, []
         context = [*before, *current][-CONTEXT_SENTENCES:]
-        claims.extend(_sentence_claims(sent, text, anchor, scorer, context, list(orgs),
-                                       list(places)))
+        claims.extend(_sentence_claims(sent, text, anchor, scorer, context, orgs.keys(),
+                                       places.keys()))
         current.append(sent)
         _remember(orgs, [e.text for e in sent.ents
                          if label_of(e) == "ORG" and not is_dateline(e)])
@@ -94,8 +95,8 @@ def _remember(names: dict[str, None], new: list[str]) -> None:
 
 
 def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: CheckworthinessScorer,
-                     previous: list[SpacySpan], orgs: list[str],
-                     places: list[str]) -> list[ClaimRecord]:
+                     previous: list[SpacySpan], orgs: Collection[str],
+                     places: Collection[str]) -> list[ClaimRecord]:
     spans, dates = sentence_spans(sent, text, anchor)
     units = split_units(sent)
     scores = unit_scores(sent, units, scorer)
@@ -218,7 +219,7 @@ def _is_name(text: str) -> bool:
 
 def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
             dates: list[DateMention], score: float, previous: list[SpacySpan],
-            orgs: list[str], places: list[str], *,
+            orgs: Collection[str], places: Collection[str], *,
             speaker: str | None, attributed: bool,
             removed: list[tuple[int, int, str]]) -> ClaimRecord:
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]

@@ -8,7 +8,7 @@ helpers put that right where the parse allows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from spacy.tokens import Span
 
@@ -88,7 +88,7 @@ def clean_name(name: str) -> str:
     return name
 
 
-def only(names: Sequence[str]) -> str | None:
+def only(names: Iterable[str]) -> str | None:
     """The one name of a list, counting a shorter mention of a longer name as the same."""
     names = distinct(names)
     return names[0] if len(names) == 1 else None

@@ -26,7 +26,7 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from spacy.tokens import Span, Token
 
@@ -84,7 +84,7 @@ THINGS = frozenset({"cut", "closure", "plan", "proposal", "scheme", "bill", "pol
 
 
 def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
-                            article_orgs: Sequence[str] = ()) -> Edit | None:
+                            article_orgs: Collection[str] = ()) -> Edit | None:
     """Replacement for a leading personal pronoun by the one compatible entity in sight.
 
     "it" and "they" look for an organisation first (the nearest one, else the article's only
@@ -110,8 +110,8 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
 
 
 def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
-                        article_orgs: Sequence[str] = (),
-                        article_places: Sequence[str] = ()) -> Edit | None:
+                        article_orgs: Collection[str] = (),
+                        article_places: Collection[str] = ()) -> Edit | None:
     """Replacement for "The company" / "The proposal" opening the unit or as its subject (or
     its subject's owner: "the company's shares") by what it stands for."""
     for tok in _description_determiners(sent, unit):
@@ -122,7 +122,7 @@ def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Sp
 
 
 def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
-                 article_orgs: Sequence[str], article_places: Sequence[str]) -> Edit | None:
+                 article_orgs: Collection[str], article_places: Collection[str]) -> Edit | None:
     """What one "the <noun>" stands for, as an edit."""
     noun = tok.head
     end = noun.idx + len(noun.text)
@@ -198,7 +198,7 @@ def _before_in_sentence(sent: Span, tok: Token, labels: frozenset[str]) -> str |
     return clean_name(before[-1].text) if before else None
 
 
-def _subject_referent(previous_sents: Sequence[Span], article_orgs: Sequence[str],
+def _subject_referent(previous_sents: Sequence[Span], article_orgs: Collection[str],
                       depth: int = 3) -> str | None:
     """The organisation the nearest earlier sentence is about: its subject, when that is an
     organisation, a shorter name of one the article named ("Lindqvist"), or a description of
@@ -246,7 +246,7 @@ def _an_age(tok: Token) -> bool:
 
 
 def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span],
-               article_orgs: Sequence[str], article_places: Sequence[str] = ()) -> str | None:
+               article_orgs: Collection[str], article_places: Collection[str] = ()) -> str | None:
     """What "the <lemma>" stands for: a name that says it is one, else the nearest
     compatible entity, else the article's one organisation (or place, for a place)."""
     labels, public = DESCRIPTIONS[lemma], lemma in PUBLIC_BODIES
@@ -260,12 +260,12 @@ def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span
 
 
 def _named_as(lemma: str, sent: Span, tok: Token, previous_sents: Sequence[Span],
-              article_orgs: Sequence[str]) -> str | None:
+              article_orgs: Collection[str]) -> str | None:
     """The nearest name that says what it is: "the agency" -> "The Federal Food Safety
     Agency"."""
     names = [full_name(e) for e in sent.ents if e.end_char <= tok.idx][::-1]
     names += [full_name(e) for s in reversed(previous_sents) for e in reversed(s.ents)]
-    names += list(reversed(article_orgs))
+    names += list(article_orgs)[::-1]
     return next((n for n in names if _says_it_is(n, lemma)), None)
 
 
