@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     DateTime,
+    LargeBinary,
     Float,
     ForeignKey,
     Index,
@@ -93,6 +94,7 @@ class Claim(Base):
     assignee: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, default=1)
+    linked_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
@@ -139,7 +141,8 @@ class Passage(Base):
 
     For a fact check the offsets are into ``claim_reviewed``. ``id`` is the full-text rowid
     (SQLite FTS5 table ``passages_fts``; PostgreSQL generated column ``tsv``, made by the
-    migration and not mapped here). ``spans`` caches the linker's parsed quantities and dates.
+    migration and not mapped here). ``spans`` caches the linker's parsed quantities and dates;
+    ``embedding`` the passage's sentence embedding (float32 bytes), once computed.
     """
 
     __tablename__ = "passages"
@@ -154,3 +157,4 @@ class Passage(Base):
     text: Mapped[str] = mapped_column(Text)
     heading: Mapped[str | None] = mapped_column(Text)
     spans: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
