@@ -73,9 +73,19 @@ class Evidence(BaseModel):
 
 
 class Verification(BaseModel):
+    """The automatic assessment (``auto``, ``confidence``, ``reason``, ``linked_at``) and the
+    review (``state``, ``verdict``, ``assignee``, ``reviewed_at``, ``version``).
+
+    Linking again when evidence changes rewrites only the automatic part; ``version`` counts
+    the reviewer's writes (the ``If-Match`` check), so a re-link never makes a review stale.
+    """
+
     auto: AutoVerdict = "no_evidence"
     confidence: float = 0.0
     reason: str | None = None
+    linked_at: datetime | None = Field(
+        default=None, description="When the evidence shown was last looked up (null: never)."
+    )
     state: ReviewState = "queued"
     verdict: str | None = None
     assignee: str | None = None

@@ -1,4 +1,4 @@
-"""The ``claimdesk`` command: serve, worker, migrate, extract, eval, sources import."""
+"""The ``claimdesk`` command: serve, worker, migrate, extract, eval, sources import, relink."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 
 from service.store.settings import Settings
 
@@ -91,6 +92,12 @@ def sources_import_command(args: argparse.Namespace) -> int:
     return run_import_command(args.file, fmt=args.format, maps=args.map, org_id=args.org)
 
 
+def relink_command(args: argparse.Namespace) -> int:
+    from service.relink_cli import run_relink_command
+
+    return run_relink_command(org_id=args.org, since=args.since)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimdesk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -131,7 +138,20 @@ def build_parser() -> argparse.ArgumentParser:
                           help="read FIELD from COLUMN (repeatable), e.g. claim_reviewed=claim")
     importer.add_argument("--org", help="organisation id (default: the default organisation)")
     importer.set_defaults(func=sources_import_command)
+    relink = commands.add_parser(
+        "relink", help="queue linking the claims to the evidence stored now (reviews stay)")
+    relink.add_argument("--org", help="organisation id (default: the default organisation)")
+    relink.add_argument("--since", type=_since, metavar="DATE",
+                        help="only claims of articles received or processed since DATE "
+                        "(YYYY-MM-DD or an ISO datetime, UTC)")
+    relink.set_defaults(func=relink_command)
     return parser
+
+
+def _since(value: str) -> datetime:
+    from service.relink_cli import parse_since
+
+    return parse_since(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

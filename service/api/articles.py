@@ -1,4 +1,4 @@
-"""``/v1/articles``: accept articles, report their state and claims."""
+"""``/v1/articles``: accept articles, report their state and claims, re-link them on demand."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from fastapi import APIRouter, Query, Response
 from schemas.articles import ArticleAccepted, ArticleCreate, ArticleOut
 from schemas.claims import ClaimOut
 from schemas.pages import Page
+from schemas.relink import RelinkQueued, RelinkScope
 from service.api.deps import IdemKey, JsonBody, OrgDep, QueueDep, SessionDep, SettingsDep
 from service.intake import prepare_article
-from service.store import articles, claims
+from service.store import articles, claims, relink
+from service.store.clock import utcnow
 from service.store.lifecycle import dispatch_article
 from service.store.models import Article
+from service.store.queue import enqueue_relink_claims
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -55,6 +58,16 @@ def read_article_claims(article_id: str, session: SessionDep, org: OrgDep,
     articles.get_article(session, org_id=org, article_id=article_id)
     return claims.list_article_claims(session, org_id=org, article_id=article_id,
                                       cursor=cursor, limit=limit)
+
+
+@router.post("/{article_id}/relink", status_code=202, response_model=RelinkQueued)
+def relink_article(article_id: str, session: SessionDep, queue: QueueDep, org: OrgDep,
+                   settings: SettingsDep) -> RelinkQueued:
+    """Queue linking the article's claims to the evidence stored now; reviews stay as they are."""
+    relink.relinkable_article(session, org_id=org, article_id=article_id)
+    scope = RelinkScope(linked_before=utcnow(), article_id=article_id)
+    job = enqueue_relink_claims(queue, org_id=org, scope=scope, job_timeout=settings.job_timeout)
+    return RelinkQueued(job_id=job.id, article_id=article_id, linked_before=scope.linked_before)
 
 
 def article_out(row: Article) -> ArticleOut:

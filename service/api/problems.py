@@ -14,10 +14,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.store.errors import (
+    ArticleNotProcessed,
     BinaryText,
     EmptyText,
     IdempotencyConflict,
@@ -62,6 +64,10 @@ class DatabaseUnavailable(HttpError):
     """The database did not answer."""
 
 
+class QueueUnavailable(HttpError):
+    """Redis did not answer, and the request is nothing but a job to queue."""
+
+
 @dataclass(frozen=True)
 class ProblemType:
     slug: str
@@ -83,11 +89,13 @@ CATALOGUE: dict[type[Exception], ProblemType] = {
     InvalidCursor: ProblemType("invalid-cursor", "Pagination cursor is not valid", 422),
     MalformedJson: ProblemType("malformed-json", "Request body is not valid JSON", 422),
     IdempotencyConflict: ProblemType("idempotency-conflict", "Idempotency key reused", 409),
+    ArticleNotProcessed: ProblemType("article-not-processed", "Article not processed yet", 409),
     PayloadTooLarge: ProblemType("payload-too-large", "Request body too large", 413),
     UnsupportedMediaType: ProblemType("unsupported-media-type", "Unsupported content type",
                                       415),
     MethodNotAllowed: ProblemType("method-not-allowed", "Method not allowed", 405),
     DatabaseUnavailable: ProblemType("database-unavailable", "Database unavailable", 503),
+    QueueUnavailable: ProblemType("queue-unavailable", "Job queue unavailable", 503),
 }
 
 
@@ -149,7 +157,7 @@ def _http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse
 
 
 def register_problem_handlers(app: FastAPI) -> None:
-    """Route our errors, FastAPI's own 404/405/422 and database outages through one renderer."""
+    """Route our errors, FastAPI's own 404/405/422 and outages through one renderer."""
 
     @app.exception_handler(StoreError)
     @app.exception_handler(HttpError)
@@ -169,4 +177,10 @@ def register_problem_handlers(app: FastAPI) -> None:
     async def _database(request: Request, exc: Exception) -> JSONResponse:
         log.warning("database error on %s: %s", request.url.path, exc)
         return problem_response(DatabaseUnavailable("the database did not answer; retry later"),
+                                request.url.path)
+
+    @app.exception_handler(RedisError)
+    async def _queue(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("redis error on %s: %s", request.url.path, exc)
+        return problem_response(QueueUnavailable("the job queue did not answer; retry later"),
                                 request.url.path)

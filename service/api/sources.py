@@ -15,11 +15,12 @@ from schemas.sources import (
     SourceKind,
     SourceOut,
 )
-from service.api.deps import JsonBody, OrgDep, SessionDep
+from service.api.deps import JsonBody, OrgDep, QueueDep, SessionDep, SettingsDep
 from service.store import sources
 from service.store.clock import as_utc
 from service.store.errors import InvalidInput
 from service.store.models import Passage, Source
+from service.store.relink import queue_relink
 from service.store.search import make_snippet, search_passages
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
@@ -29,18 +30,26 @@ SourceBody = Annotated[SourceCreate | list[SourceCreate], Body()]
 
 @router.post("", status_code=201, dependencies=[JsonBody],
              response_model=SourceOut | list[SourceOut])
-def create_sources(body: SourceBody, session: SessionDep, org: OrgDep,
-                   response: Response) -> SourceOut | list[SourceOut]:
-    """Store one source (201, or 200 when its URL was known) or a list of them (200)."""
+def create_sources(body: SourceBody, session: SessionDep, queue: QueueDep, org: OrgDep,
+                   settings: SettingsDep, response: Response) -> SourceOut | list[SourceOut]:
+    """Store one source (201, or 200 when its URL was known) or a list of them (200).
+
+    The organisation's claims the new or changed sources could affect are linked again by a
+    queued job.
+    """
     if isinstance(body, list):
         if len(body) > MAX_BATCH:
             raise InvalidInput(f"send at most {MAX_BATCH} sources in one request")
-        rows = [sources.upsert_source(session, org_id=org, source=item)[0] for item in body]
+        stored = [sources.upsert_source(session, org_id=org, source=item) for item in body]
         session.commit()
+        queue_relink(queue, org_id=org, job_timeout=settings.job_timeout,
+                     source_ids=[row.id for row, outcome in stored if outcome != "unchanged"])
         response.status_code = 200
-        return [source_out(row) for row in rows]
+        return [source_out(row) for row, _ in stored]
     row, outcome = sources.upsert_source(session, org_id=org, source=body)
     session.commit()
+    if outcome != "unchanged":
+        queue_relink(queue, org_id=org, job_timeout=settings.job_timeout, source_ids=[row.id])
     if outcome != "created":
         response.status_code = 200
     response.headers["Location"] = f"/v1/sources/{row.id}"
@@ -77,10 +86,12 @@ def read_source(source_id: str, session: SessionDep, org: OrgDep) -> SourceOut:
 
 
 @router.delete("/{source_id}", status_code=204)
-def delete_source(source_id: str, session: SessionDep, org: OrgDep) -> Response:
-    """Delete a source and its passages."""
+def delete_source(source_id: str, session: SessionDep, queue: QueueDep, org: OrgDep,
+                  settings: SettingsDep) -> Response:
+    """Delete a source and its passages; claims citing it are linked again by a queued job."""
     sources.delete_source(session, org_id=org, source_id=source_id)
     session.commit()
+    queue_relink(queue, org_id=org, job_timeout=settings.job_timeout, source_ids=[source_id])
     return Response(status_code=204)
 
 

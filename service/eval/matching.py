@@ -64,7 +64,7 @@ def evaluate_matching(dataset_dir: Path, *, session_factory: sessionmaker[Sessio
         "dataset": "clef2020-t2", "split": split,
         "n_queries": sum(1 for tweet_id in claims if gold.get(tweet_id)),
         "n_sources": n_sources, "candidates": linker.config.candidates,
-        "semantic": linker.config.semantic,
+        "semantic": linker.semantic is not None,
         "baseline": ranking_metrics(baseline, gold), "reranked": ranking_metrics(reranked, gold),
         "published_best": PUBLISHED_BEST,
     }

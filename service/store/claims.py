@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
@@ -10,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from schemas.claims import ClaimOut, ClaimRecord, Evidence, TextRange, Verification
 from schemas.pages import Page
+from service.store.clock import as_utc
 from service.store.cursors import decode_cursor, encode_cursor
 from service.store.errors import NotFound
 from service.store.ids import new_id
-from service.store.models import Claim
+from service.store.models import Claim, ClaimSource
 
 MAX_LIMIT = 200
 
@@ -89,13 +91,41 @@ def article_claim_rows(session: Session, *, org_id: str, article_id: str) -> lis
     return list(session.scalars(query.order_by(Claim.position)))
 
 
-def set_evidence(row: Claim, *, evidence: Sequence[Evidence],
-                 verification: Verification) -> None:
-    """Attach linked evidence and the automatic assessment to a claim row."""
+def claim_rows(session: Session, *, org_id: str, claim_ids: Sequence[str]) -> list[Claim]:
+    """The organisation's claims among ``claim_ids``, by article and in text order."""
+    query = select(Claim).where(Claim.org_id == org_id, Claim.id.in_(list(claim_ids)))
+    return list(session.scalars(query.order_by(Claim.article_id, Claim.position)))
+
+
+def claim_ids_by_article(session: Session, *, org_id: str,
+                         claim_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The organisation's claims among ``claim_ids``, grouped by article."""
+    groups: dict[str, list[str]] = {}
+    query = select(Claim.article_id, Claim.id).where(Claim.org_id == org_id,
+                                                     Claim.id.in_(list(claim_ids)))
+    for article_id, claim_id in session.execute(query.order_by(Claim.article_id,
+                                                               Claim.position)):
+        groups.setdefault(article_id, []).append(claim_id)
+    return groups
+
+
+def set_evidence(session: Session, row: Claim, *, evidence: Sequence[Evidence],
+                 verification: Verification, linked_at: datetime) -> None:
+    """Attach linked evidence and the automatic assessment to a claim row.
+
+    Only the automatic part changes: a reviewer's state, verdict and ``version`` stay. The
+    sources cited are recorded in ``claim_sources`` (how a source change finds the claim).
+    ``linked_at`` is when the evidence was looked up, taken before the search.
+    """
     row.evidence = [e.model_dump(mode="json") for e in evidence]
     row.auto = verification.auto
     row.auto_confidence = verification.confidence
     row.auto_reason = verification.reason
+    row.linked_at = linked_at
+    session.execute(delete(ClaimSource).where(ClaimSource.org_id == row.org_id,
+                                              ClaimSource.claim_id == row.id))
+    session.add_all(ClaimSource(claim_id=row.id, source_id=source_id, org_id=row.org_id)
+                    for source_id in dict.fromkeys(e.source_id for e in evidence))
 
 
 def count_article_claims(session: Session, *, org_id: str, article_id: str) -> int:
@@ -129,8 +159,8 @@ def to_claim_out(row: Claim) -> ClaimOut:
         evidence=[Evidence.model_validate(e) for e in row.evidence],
         verification=Verification(
             auto=row.auto, confidence=row.auto_confidence, reason=row.auto_reason,
-            state=row.state,
-            verdict=row.verdict, assignee=row.assignee, reviewed_at=row.reviewed_at,
+            linked_at=as_utc(row.linked_at), state=row.state,
+            verdict=row.verdict, assignee=row.assignee, reviewed_at=as_utc(row.reviewed_at),
             version=row.version,
         ),
     )

@@ -44,3 +44,7 @@ class UnsupportedLanguage(InvalidInput):
 
 class IdempotencyConflict(StoreError):
     """An Idempotency-Key reused with another body."""
+
+
+class ArticleNotProcessed(StoreError):
+    """The article's claims are not extracted and linked yet (queued, processing or failed)."""

@@ -8,11 +8,11 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     DateTime,
-    LargeBinary,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -96,11 +96,30 @@ class Claim(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     linked_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Full-text index of ``statement``: SQLite FTS5 table ``claims_fts`` on the rowid,
+    # PostgreSQL generated column ``tsv`` (migration 0006; not mapped here).
 
     @property
     def types(self) -> list[ClaimType]:
         """Types are stored as ``,quantity,temporal,`` so a LIKE filter works everywhere."""
         return [cast(ClaimType, t) for t in self.types_text.split(",") if t]
+
+
+class ClaimSource(Base):
+    """A source a claim's evidence cites (``claims.evidence`` holds the items themselves).
+
+    Kept by ``service.store.claims.set_evidence``; it is how a changed or deleted source finds
+    the claims to link again. No foreign key to ``sources``: a deleted source's rows stay until
+    those claims are linked again.
+    """
+
+    __tablename__ = "claim_sources"
+    __table_args__ = (Index("ix_claim_sources_source", "org_id", "source_id"),)
+
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
 
 
 class Source(Base):
@@ -115,6 +134,7 @@ class Source(Base):
     __table_args__ = (
         Index("ix_sources_org_url", "org_id", "url", unique=True),
         Index("ix_sources_org_kind", "org_id", "kind"),
+        Index("ix_sources_org_updated", "org_id", "updated_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -1,19 +1,25 @@
 """Enqueueing policy: one helper per job, naming the job by its dotted path.
 
-The service never imports the pipeline; it names ``workers.jobs.process_article``.
+The service never imports the pipeline; it names ``workers.jobs.process_article``. Job
+arguments are plain JSON values (a relink job's scope is ``schemas.relink.RelinkScope``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from redis import Redis
 from rq import Callback, Queue, Retry
 from rq.job import Job
 
+from schemas.relink import RelinkScope
+from service.store.ids import new_id
 from service.store.settings import Settings
 
 PROCESS_ARTICLE = "workers.jobs.process_article"
 PROCESS_ARTICLE_FAILED = "workers.jobs.on_process_article_failure"
 LINK_ARTICLE = "workers.jobs.link_article"
+RELINK_CLAIMS = "workers.jobs.relink_claims"
 RETRY_INTERVALS = [10, 60, 300]
 
 
@@ -30,18 +36,21 @@ def process_article_job_id(article_id: str) -> str:
     return f"process-article-{article_id}"
 
 
+def _policy(job_timeout: int) -> dict[str, Any]:
+    """What every job shares: 3 tries with backoff, a timeout, a week to look at a failure."""
+    return {"retry": Retry(max=3, interval=RETRY_INTERVALS), "job_timeout": job_timeout,
+            "failure_ttl": 7 * 24 * 3600, "result_ttl": 3600}
+
+
 def _enqueue_article_job(queue: Queue, func: str, job_id: str, *, org_id: str,
                          article_id: str, job_timeout: int) -> Job:
-    """The policy every article job shares: 3 tries with backoff, a stable id, a callback."""
+    """An article job: the shared policy, a stable id, and a callback that marks it failed."""
     return queue.enqueue(
         func,
         kwargs={"article_id": article_id, "org_id": org_id},
         job_id=job_id,
-        retry=Retry(max=3, interval=RETRY_INTERVALS),
-        job_timeout=job_timeout,
-        failure_ttl=7 * 24 * 3600,
-        result_ttl=3600,
         on_failure=Callback(PROCESS_ARTICLE_FAILED),
+        **_policy(job_timeout),
     )
 
 
@@ -61,6 +70,18 @@ def enqueue_link_article(queue: Queue, *, org_id: str, article_id: str,
     """Queue evidence linking of an article's stored claims."""
     return _enqueue_article_job(queue, LINK_ARTICLE, link_article_job_id(article_id),
                                 org_id=org_id, article_id=article_id, job_timeout=job_timeout)
+
+
+def enqueue_relink_claims(queue: Queue, *, org_id: str, scope: RelinkScope,
+                          job_timeout: int = 600) -> Job:
+    """Queue linking again of the organisation's claims in ``scope`` (a new job id each time:
+    two changes are two jobs, and ``scope.linked_before`` keeps them from doing a claim twice)."""
+    return queue.enqueue(
+        RELINK_CLAIMS,
+        kwargs={"org_id": org_id, "scope": scope.model_dump(mode="json", exclude_none=True)},
+        job_id=new_id("relink"),
+        **_policy(job_timeout),
+    )
 
 
 def job_is_pending(queue: Queue, article_id: str) -> bool:

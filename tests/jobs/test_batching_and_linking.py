@@ -75,11 +75,12 @@ def test_link_stage_contradicts_a_claim_the_evidence_disproves(session_factory, 
         upsert_source(session, org_id=ORG, source=SourceCreate(
             kind="document", url="https://example.org/ftc-report", title="FTC report",
             publisher="FTC", published_at=datetime(2021, 3, 2, tzinfo=UTC),
-            text="The report found that Clearview AI had built a database of 2 billion "
-                 "images by 2021.",
+            text="The report found that Clearview AI has a database of 2 billion images.",
         ))
         session.commit()
-        article = make_article(session, text=CLEARVIEW)
+        article = make_article(session, published_at=datetime(2021, 3, 10, tzinfo=UTC),
+                               text="Clearview AI has a database of more than 3 billion images "
+                                    "scraped from the web.")
     mark_enqueued(session_factory, [article.id])
     queue = enqueue_all(redis, [article.id])
     SimpleWorker([queue], connection=redis).work(burst=True)

@@ -92,6 +92,24 @@ def test_another_organisations_sources_are_not_found(session: Session) -> None:
     assert len(search_passages(session, org_id="org_other", query="unemployment")) == 1
 
 
+def test_a_small_organisation_finds_its_passages_behind_a_large_ones_better_matches(
+        session: Session) -> None:
+    session.add(Organisation(id="org_small", name="Small"))
+    session.commit()
+    for n in range(12):
+        store(session, kind="document", url=f"https://big.example/{n}",
+              text=f"Harbour cranes harbour cranes harbour report number {n}.")
+    store(session, org_id="org_small", kind="document", url="https://small.example/1",
+          text="The harbour report was late.")
+    store(session, org_id="org_small", kind="document", url="https://small.example/2",
+          text="Cranes at the harbour were idle.")
+    small = search_passages(session, org_id="org_small", query="harbour cranes", limit=2)
+    assert sorted(h.text for h in small) == ["Cranes at the harbour were idle.",
+                                             "The harbour report was late."]
+    big = search_passages(session, org_id=ORG, query="harbour cranes", limit=2)
+    assert len(big) == 2 and all(h.text.startswith("Harbour cranes") for h in big)
+
+
 def test_limit_caps_the_hits(session: Session) -> None:
     for i in range(5):
         store(session, kind="document", text=f"Inflation reached {i} percent.")

@@ -4,8 +4,9 @@ Pure: the dataset reader, the answers as source documents (question and answer t
 that "Yes" keeps its meaning), the metrics and the report. ``service/eval/assessment.py``
 stores each claim's answers, links the claim against them and scores the verdicts here.
 Reported: the confusion matrix of ``verification.auto`` against the gold labels, precision of
-``supported`` (gold Supported) and of ``contradicted`` (gold Refuted), and coverage (share not
-abstaining), overall and for Numerical Claims.
+``supported`` (gold Supported) and of ``contradicted`` (gold Refuted), coverage (share not
+abstaining), and the two harmful errors: true claims marked ``contradicted`` (gold Supported)
+and false claims marked ``supported`` (gold Refuted); overall and for Numerical Claims.
 """
 
 from __future__ import annotations
@@ -75,18 +76,31 @@ def assessment_metrics(pairs: list[tuple[str, str]]) -> dict[str, Any]:
         "coverage": decided / len(pairs) if pairs else 0.0,
         "n_supported": autos["supported"],
         "n_contradicted": autos["contradicted"],
+        "true_contradicted": matrix.get("Supported", {}).get("contradicted", 0),
+        "false_supported": matrix.get("Refuted", {}).get("supported", 0),
     }
 
 
-def _section(name: str, m: dict[str, Any]) -> list[str]:
-    def pct(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.3f}"
+def pct(value: float | None) -> str:
+    """A precision as printed: three decimals, or n/a when nothing was decided."""
+    return "n/a" if value is None else f"{value:.3f}"
 
-    lines = [
+
+def summary_lines(name: str, m: dict[str, Any], *, indent: str = "  ") -> list[str]:
+    """Coverage, the two precisions and the two harmful counts, as both reports print them."""
+    return [
         f"{name}: n={m['n']}, coverage {m['coverage']:.3f} "
         f"(supported {m['n_supported']}, contradicted {m['n_contradicted']}), "
         f"precision supported {pct(m['precision_supported'])}, "
         f"contradicted {pct(m['precision_contradicted'])}",
+        f"{indent}true claims marked contradicted {m['true_contradicted']}, "
+        f"false claims supported {m['false_supported']}",
+    ]
+
+
+def _section(name: str, m: dict[str, Any]) -> list[str]:
+    lines = [
+        *summary_lines(name, m),
         "  gold \\ auto".ljust(40) + "".join(label.rjust(14) for label in AUTO_LABELS),
     ]
     for gold, row in m["matrix"].items():

@@ -1,15 +1,17 @@
 """Automatic assessment: the stance of each evidence passage, then the claim's verdict.
 
-Requires: the claim's figures and words (``ClaimFacts``), each passage's text and spans
-(``parse_spans``) and, for fact-checks, the rating. Assigns: nothing; returns stances with
-human-readable reasons and a ``Verification``.
+Requires: the claim's statement, parsed (``claim_facts``), each passage's text and annotated
+spans (``passages.parse_spans``) and, for fact-checks, the rating. Assigns: nothing; returns
+stances with reasons a person can check and a ``Verification``.
 
-A passage figure is compared with a claim figure only when it is about the same thing: same
-unit (quantities), the passage's sentence around it shares two content words with the claim,
-one of them not part of a name (the "what", not only the "who"), and, if the claim names
-entities, the passage names one of them. A fact-check's rating
-counts only when the fact-check is about the same claim (a high ``sameness``). When unsure
-the answer is ``related``: a wrong ``supported`` is worse than none.
+A passage figure is compared with a claim figure only when both measure the same thing
+(``likeness.same_measure``: unit, what is counted, subject, time, role), and the reason says
+which two figures were compared and why they match. If the claim names entities, the passage
+must name one of them. A fact-check's rating transfers only to a claim that says the same
+thing: a high ``sameness`` and the same figures and dates both ways (``same_figures``); a
+fact-check's own words count as facts only when it rates them true. When unsure the answer is
+``related``: a true claim marked ``contradicted`` is the worst error, a wrong ``supported``
+the next.
 """
 
 from __future__ import annotations
@@ -17,30 +19,35 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from spacy.tokens import Doc
 
 from schemas.claims import AutoVerdict, Evidence, Stance, Verification
 from workers.evidence.compare import compare_dates, compare_quantities
+from workers.evidence.likeness import Likeness, measure_unit, same_event, same_measure
+from workers.evidence.measures import NAME_LABELS
+from workers.evidence.passages import parse_spans
 from workers.evidence.query import folded_terms
 from workers.evidence.ratings import rating_stance
 
 SAME_CLAIM = 0.6  # sameness above which a fact-check's rating is the claim's
 MIN_DECISIVE_SCORE = 0.3  # evidence score below which a stance does not decide the verdict
-MIN_CONTEXT_WORDS = 2
-CONTEXT_CHARS = 160
 SNIPPET_CHARS = 280
+MAIN_ROLES = frozenset({"current", "change"})  # a claim's own figures, not earlier or planned
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
 class ClaimFacts:
-    """What assessment reads of a claim: its words, entity names, quantities and dates."""
+    """What assessment reads of a claim: its words, entity names, and annotated figures."""
 
     statement: str
     terms: frozenset[str]
     entities: tuple[frozenset[str], ...] = ()
-    quantities: tuple[tuple[dict[str, Any], str], ...] = ()
-    dates: tuple[tuple[dict[str, Any], str], ...] = ()
+    quantities: tuple[dict[str, Any], ...] = ()
+    dates: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass
@@ -54,22 +61,16 @@ class PassageStance:
     basis: str = ""  # what decided: "rating", "quantity", "date" or "" (nothing)
 
 
-def claim_facts(statement: str, spans: Sequence[Any]) -> ClaimFacts:
-    """Collect a claim's words and figures from its statement and spans (models or dicts)."""
-    get = (lambda s, k: s.get(k)) if spans and isinstance(spans[0], dict) else getattr
-    entities, quantities, dates = [], [], []
-    for span in spans:
-        kind, text, normalized = get(span, "kind"), get(span, "text"), get(span, "normalized")
-        if kind == "entity":
-            names = folded_terms(text)
-            if names:
-                entities.append(frozenset(names))
-        elif kind == "quantity" and normalized and normalized.get("value") is not None:
-            quantities.append((normalized, text))
-        elif kind == "date" and normalized and normalized.get("value"):
-            dates.append((normalized, text))
-    return ClaimFacts(statement, frozenset(folded_terms(statement)), tuple(entities),
-                      tuple(quantities), tuple(dates))
+def claim_facts(doc: Doc, anchor: date) -> ClaimFacts:
+    """A claim's words, names and figures from its parsed statement (dates anchored)."""
+    spans = parse_spans(doc, anchor)
+    entities = [frozenset(folded_terms(s["text"])) for s in spans
+                if s["kind"] == "entity" and s.get("label") in NAME_LABELS]
+    quantities = [s for s in spans if s["kind"] == "quantity"
+                  and s["normalized"].get("value") is not None]
+    dates = [s for s in spans if s["kind"] == "date" and s["normalized"].get("value")]
+    return ClaimFacts(doc.text, frozenset(folded_terms(doc.text)),
+                      tuple(e for e in entities if e), tuple(quantities), tuple(dates))
 
 
 def source_label(title: str | None, publisher: str | None, published: str | None) -> str:
@@ -80,88 +81,151 @@ def source_label(title: str | None, publisher: str | None, published: str | None
     return f"{name}, {published[:10]}" if published else name
 
 
-def _window(text: str, start: int, end: int) -> str:
-    """The sentence around a passage span, cut to ``CONTEXT_CHARS`` each side."""
-    left = text[max(0, start - CONTEXT_CHARS) : start]
-    right = text[end : end + CONTEXT_CHARS]
-    left = _SENTENCE_END.split(left)[-1]
-    right = _SENTENCE_END.split(right)[0]
-    return f"{left} {right}"
-
-
-def _about_same_thing(facts: ClaimFacts, text: str, span: dict[str, Any]) -> bool:
-    """True when the words around a passage figure share enough with the claim."""
-    context = folded_terms(_window(text, span["start"], span["end"]))
-    context -= folded_terms(span["text"])
-    shared = context & facts.terms
-    names = frozenset().union(*facts.entities) if facts.entities else frozenset()
-    return len(shared) >= min(MIN_CONTEXT_WORDS, len(facts.terms)) and bool(shared - names)
-
-
 def _names_claim_entity(facts: ClaimFacts, passage_terms: set[str]) -> bool:
     """True when the claim names no entity or the passage names one of them."""
     return not facts.entities or any(name <= passage_terms for name in facts.entities)
 
 
-def _best_of(found: list[tuple[Stance, dict[str, Any], str]]) -> tuple[Stance, dict, str] | None:
+@dataclass(frozen=True)
+class Compared:
+    """A claim figure, the source figure it was compared with, the stance and the likeness."""
+
+    stance: Stance
+    claim: dict[str, Any]
+    source: dict[str, Any]
+    likeness: Likeness
+
+    def reason(self, label: str) -> str:
+        return (f"source says {self.source['text']} ({label}); claim says "
+                f"{self.claim['text']}; {self.likeness.what}")
+
+
+def _best_of(found: list[Compared]) -> Compared | None:
     """For one claim figure: a supporting passage figure wins, then a contradicting one."""
     for wanted in ("supports", "contradicts", "related"):
         for item in found:
-            if item[0] == wanted:
+            if item.stance == wanted:
                 return item
     return None
 
 
+def _quantity_matches(claim: dict[str, Any], spans: Sequence[dict[str, Any]]) -> list[Compared]:
+    found = []
+    for span in spans:
+        if span["kind"] != "quantity" or span["normalized"].get("value") is None:
+            continue
+        likeness = same_measure(claim, span)
+        if likeness is None:
+            continue
+        stance = compare_quantities(_resolved(claim), claim["text"], _resolved(span),
+                                    span["text"])
+        if stance == "contradicts" and not likeness.firm:
+            stance = "related"
+        if stance == "supports" and not likeness.named:
+            stance = "related"  # the same figure, but maybe for another place or body
+        if stance is not None:
+            found.append(Compared(stance, claim, span, likeness))
+    return found
+
+
+def _resolved(span: dict[str, Any]) -> dict[str, Any]:
+    """A quantity's normalized value with the unit it stands for ("1.9 million" of containers)."""
+    return {**span["normalized"], "unit": measure_unit(span)}
+
+
+def _date_matches(claim: dict[str, Any], spans: Sequence[dict[str, Any]]) -> list[Compared]:
+    found = []
+    for span in spans:
+        likeness = same_event(claim, span) if span["kind"] == "date" else None
+        stance = compare_dates(claim["normalized"], span["normalized"]) if likeness else None
+        if stance is not None and likeness is not None:
+            found.append(Compared(stance, claim, span, likeness))
+    return found
+
+
 def compare_figures(facts: ClaimFacts, text: str, spans: Sequence[dict[str, Any]],
                     *, label: str) -> PassageStance:
-    """Stance of a passage from its figures about the same thing as the claim's."""
-    passage_terms = folded_terms(text)
-    if not _names_claim_entity(facts, passage_terms):
+    """Stance of a passage from its figures that measure what the claim's figures measure."""
+    if not _names_claim_entity(facts, folded_terms(text)):
         return PassageStance("related")
-    results = []
-    for claim_norm, claim_text in facts.quantities:
-        found = []
-        for span in spans:
-            if span["kind"] != "quantity" or not _about_same_thing(facts, text, span):
-                continue
-            stance = compare_quantities(claim_norm, claim_text, span["normalized"], span["text"])
-            if stance is not None:
-                found.append((stance, span, claim_text))
-        results.append(_best_of(found))
-    for claim_norm, claim_text in facts.dates:
-        found = []
-        for span in spans:
-            if span["kind"] == "date" and _about_same_thing(facts, text, span):
-                stance = compare_dates(claim_norm, span["normalized"])
-                if stance is not None:
-                    found.append((stance, span, claim_text))
-        results.append(_best_of(found))
-    return _figure_verdict([r for r in results if r is not None], label=label)
+    found = [_quantity_matches(claim, spans) for claim in facts.quantities]
+    # a source figure that agrees with one claim figure is that one's, not a rival of another
+    agreeing = {id(c.source) for items in found for c in items if c.stance == "supports"}
+    results = [_best_of([c for c in items if c.stance == "supports"
+                         or id(c.source) not in agreeing]) for items in found]
+    results += [_best_of(_date_matches(claim, spans)) for claim in facts.dates]
+    main = any(q.get("role") in MAIN_ROLES for q in facts.quantities)
+    return _figure_verdict([r for r in results if r is not None], label=label, main=main)
 
 
-def _figure_verdict(results: list[tuple[Stance, dict, str]], *, label: str) -> PassageStance:
-    """One contradicted figure makes the passage contradict; else one supported supports."""
-    details = [f"source says {s['text']} ({label}); claim says {c}" for _, s, c in results]
+def _figure_verdict(results: list[Compared], *, label: str, main: bool) -> PassageStance:
+    """One contradicted figure makes the passage contradict; else a supported one supports,
+    but only a main figure when the claim has one: an earlier value or a target confirmed
+    alone leaves the claim's own figure unchecked."""
     for wanted in ("contradicts", "supports"):
-        for (stance, span, _), detail in zip(results, details, strict=True):
-            if stance == wanted:
-                return PassageStance(stance, detail, (span["start"], span["end"]),
-                                     basis=span["kind"])
+        for item in results:
+            minor = item.claim.get("role") not in MAIN_ROLES and item.claim["kind"] == "quantity"
+            if wanted == "supports" and main and minor:
+                continue
+            if item.stance == wanted:
+                return PassageStance(wanted, item.reason(label),
+                                     (item.source["start"], item.source["end"]),
+                                     basis=item.source["kind"])
     if results:
-        stance, span, _ = results[0]
-        return PassageStance("related", details[0], (span["start"], span["end"]))
+        item = results[0]
+        return PassageStance("related", item.reason(label),
+                             (item.source["start"], item.source["end"]))
     return PassageStance("related")
 
 
+def same_figures(facts: ClaimFacts, spans: Sequence[dict[str, Any]]) -> bool:
+    """True when a reviewed claim gives the claim's figures and dates, and no others.
+
+    Each figure must agree both ways ("more than 3 million" is not "10 million", though 10
+    million is more than 3 million); units must match, the words around them need not.
+    """
+    theirs = [s for s in spans if s["kind"] == "quantity" and s["normalized"].get("value")
+              is not None]
+    their_dates = [s for s in spans if s["kind"] == "date" and s.get("role") != "report"]
+    ours_dates = [d for d in facts.dates if d.get("role") != "report"]
+    return (_all_matched(list(facts.quantities), theirs, _same_quantity)
+            and _all_matched(theirs, list(facts.quantities), _same_quantity)
+            and _all_matched(ours_dates, their_dates, _same_date)
+            and _all_matched(their_dates, ours_dates, _same_date))
+
+
+def _all_matched(items: list[dict[str, Any]], others: list[dict[str, Any]], same: Any) -> bool:
+    return all(any(same(item, other) for other in others) for item in items)
+
+
+def _same_quantity(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a.get("unit_key") != b.get("unit_key"):
+        return False
+    there = compare_quantities(_resolved(a), a["text"], _resolved(b), b["text"])
+    back = compare_quantities(_resolved(b), b["text"], _resolved(a), a["text"])
+    return there == back == "supports"
+
+
+def _same_date(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return compare_dates(a["normalized"], b["normalized"]) == "supports"
+
+
 def rating_verdict(rating_text: str | None, rating_value: float | None, *, best: float | None,
-                   worst: float | None, sameness: float, label: str) -> PassageStance | None:
-    """Stance from a fact-check's rating; None when the rating is unknown."""
+                   worst: float | None, sameness: float, same_figures: bool,
+                   label: str) -> PassageStance | None:
+    """Stance from a fact-check's rating; None when the rating is unknown.
+
+    The rating transfers only when the reviewed claim is the claim: similar enough
+    (``sameness``) and with the same figures (``same_figures``). Otherwise it is shown in a
+    ``related`` reason.
+    """
     stance = rating_stance(rating_text, rating_value, best=best, worst=worst)
     if stance is None:
         return None
     shown = rating_text or f"{rating_value:g}"
-    if sameness < SAME_CLAIM:
-        reason = f"fact-check of a similar claim rated {shown!r} ({label})"
+    if sameness < SAME_CLAIM or not same_figures:
+        why = "with other figures " if sameness >= SAME_CLAIM else ""
+        reason = f"fact-check of a similar claim {why}rated {shown!r} ({label})"
         return PassageStance("related", reason)
     reason = f"fact-check rates the same claim {shown!r} ({label})"
     return PassageStance(stance, reason, from_rating=True, basis="rating")

@@ -14,10 +14,14 @@ Every figure stands for an interval of values it is consistent with:
   by the normalizer) cover the 10% below the figure, "just over" the 10% above it;
 - a range "3 to 5 million" covers its ends, widened by half a step.
 
+``TOLERANCES`` is that list as a table; ``tests/evidence/test_compare.py`` has a row per entry.
+
 Source interval inside the claim's -> ``supports``; two point figures agree when either
 value lies in the other's interval ("3.4" and "3.41 billion"), else they differ; otherwise
-disjoint intervals -> ``contradicts``; overlapping otherwise (the source is vaguer than
-the claim) -> ``related``. Dates compare the same way over calendar intervals.
+disjoint intervals -> ``contradicts``, unless the values differ by less than 5% and by at
+most three steps of the claim's last digit (a rounding, not an error: ``related``);
+overlapping otherwise (the source is vaguer than the claim) -> ``related``. Dates compare the
+same way over calendar intervals.
 """
 
 from __future__ import annotations
@@ -32,13 +36,22 @@ from typing import Any
 from schemas.claims import Stance
 
 INF = math.inf
+MATERIAL_GAP = 0.05  # a figure that misses by less than 5% of the value ...
+MATERIAL_STEPS = 3  # ... and by at most 3 steps of its last written digit is not contradicted
 POINT = frozenset({"=", "~"})
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _NEAR_BELOW = re.compile(r"\b(?:nearly|almost|just under|close to|just shy of)\b", re.I)
 _NEAR_ABOVE = re.compile(r"\b(?:just over|just above|slightly more than)\b", re.I)
 _UNIT_ALIASES = {"percent": "%", "per cent": "%", "percentage": "%", "pct": "%",
-                 "percentage points": "pp", "points": "pp", "dollars": "USD", "$": "USD",
-                 "euros": "EUR", "pounds": "GBP", "people": "person", "persons": "person"}
+                 "percentage points": "pp", "points": "pp", "dollars": "usd", "$": "usd",
+                 "euros": "eur", "pounds": "gbp", "people": "person", "persons": "person",
+                 "residents": "person", "individuals": "person", "x": "times", "fold": "times",
+                 "times": "times"}
+# Counted nouns that measure the same thing ("jobs" and "positions"), by their singular.
+_SYNONYMS = {"position": "job", "post": "job", "worker": "employee", "staff": "employee",
+             "car": "vehicle", "rider": "passenger", "trip": "journey", "house": "home",
+             "family": "household", "fatality": "death", "pupil": "student",
+             "physician": "doctor", "inmate": "prisoner", "tourist": "visitor"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +71,17 @@ class Interval:
 
 
 def normalize_unit(unit: str | None) -> str | None:
-    """A unit key for comparison: aliases merged, plurals folded ("images" -> "image")."""
+    """A unit key for comparison: aliases and synonyms merged, plurals folded ("images")."""
     if unit is None:
         return None
     key = " ".join(unit.lower().split())
-    key = _UNIT_ALIASES.get(key, key)
+    if key in _UNIT_ALIASES:
+        return _UNIT_ALIASES[key]
     if len(key) > 3 and key.endswith("ies"):
-        return key[:-3] + "y"
-    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
-        return key[:-1]
-    return key
+        key = key[:-3] + "y"
+    elif len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
+        key = key[:-1]
+    return _SYNONYMS.get(key, key)
 
 
 def precision_step(text: str, value: float) -> float:
@@ -101,24 +115,50 @@ def _step_from_value(value: float) -> float:
     return 10.0 ** (magnitude - len(digits) + 1)
 
 
+# How far each kind of figure reaches, as factors of its value: (low, high). "step" is the
+# rounding of the last written digit (half a step either side); a factor pair is widened to
+# at least that. The phrase keys are read from the span text; the others are comparators.
+TOLERANCES: dict[str, tuple[float | str, float | str]] = {
+    "=": ("step", "step"),      # "12 percent" is 11.5 to 12.5
+    "~": (0.95, 1.05),          # "about", "around", "roughly": 5% either side
+    ">": (1.0, INF),            # "more than 3 billion"
+    ">=": (1.0, INF),           # "at least 500"
+    "<": (0.0, 1.0),            # "less than $5 million"
+    "<=": (0.0, 1.0),           # "at most", "up to"
+    "nearly": (0.9, 1.0),       # "nearly", "almost", "just under", "close to", "just shy of"
+    "just over": (1.0, 1.1),    # "just over", "just above", "slightly more than"
+}
+
+
+def tolerance_key(normalized: dict[str, Any], text: str) -> str:
+    """Which row of ``TOLERANCES`` a figure follows."""
+    comparator = normalized.get("comparator") or "="
+    if comparator in ("<", "<=") and _NEAR_BELOW.search(text):
+        return "nearly"
+    if comparator in (">", ">=") and _NEAR_ABOVE.search(text):
+        return "just over"
+    return comparator if comparator in TOLERANCES else "="
+
+
 def quantity_interval(normalized: dict[str, Any], text: str) -> Interval:
-    """The interval a quantity's figure is consistent with (see the module docstring)."""
+    """The interval a quantity's figure is consistent with (``TOLERANCES``)."""
     value = float(normalized["value"])
     upper = normalized.get("upper")
-    comparator = normalized.get("comparator") or "="
     half = precision_step(text, value) / 2
     if upper is not None:
         return Interval(value - half, float(upper) + half)
-    if comparator == "~":
-        spread = max(half, 0.05 * abs(value))
-        return Interval(value - spread, value + spread)
-    if comparator in ("<", "<="):
-        low = value * 0.9 if _NEAR_BELOW.search(text) else -INF if value < 0 else 0.0
-        return Interval(low, value)
-    if comparator in (">", ">="):
-        high = value * 1.1 if _NEAR_ABOVE.search(text) else INF
-        return Interval(value, high)
-    return Interval(value - half, value + half)
+    key = tolerance_key(normalized, text)
+    low, high = TOLERANCES[key]
+    if isinstance(low, str) or isinstance(high, str):
+        return Interval(value - half, value + half)
+    if high == INF:
+        return Interval(value, INF)
+    if low == 0.0:
+        return Interval(-INF if value < 0 else 0.0, value)
+    bottom, top = sorted((value * low, value * high))
+    if key == "~":  # "about" reaches at least as far as the rounding
+        bottom, top = min(bottom, value - half), max(top, value + half)
+    return Interval(bottom, top)
 
 
 def is_point(normalized: dict[str, Any], text: str) -> bool:
@@ -146,13 +186,26 @@ def compare_quantities(
         return None
     claim_range = quantity_interval(claim, claim_text)
     source_range = quantity_interval(source, source_text)
+    claim_value, source_value = float(claim["value"]), float(source["value"])
     if is_point(claim, claim_text) and is_point(source, source_text):
-        claim_value, source_value = float(claim["value"]), float(source["value"])
         within = claim_range.low <= source_value <= claim_range.high
         if within or source_range.low <= claim_value <= source_range.high:
             return "supports"
-        return "contradicts"
-    return compare_intervals(claim_range, source_range, both_points=False)
+        stance: Stance = "contradicts"
+    else:
+        stance = compare_intervals(claim_range, source_range, both_points=False)
+    step = precision_step(claim_text, claim_value)
+    if stance == "contradicts" and not _material(claim_value, source_value, step):
+        return "related"
+    return stance
+
+
+def _material(claim: float, source: float, step: float) -> bool:
+    """A difference worth a ``contradicted``: at least ``MATERIAL_GAP`` of the value, or more
+    than ``MATERIAL_STEPS`` steps of the claim's last written digit ("27%" against 27.63% is
+    a rounding; "83.4 years" against 81.2 is an error)."""
+    gap = abs(claim - source)
+    return gap >= MATERIAL_GAP * max(abs(claim), abs(source)) or gap > MATERIAL_STEPS * step
 
 
 def date_interval(normalized: dict[str, Any]) -> Interval | None:

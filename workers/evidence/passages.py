@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from spacy.tokens import Doc
 
+from workers.evidence.measures import annotate
 from workers.pipeline.dates import find_dates
 from workers.pipeline.quantities import find_quantities
 from workers.pipeline.spans import NUMERIC_LABELS
@@ -53,6 +54,8 @@ class PassageLike(Protocol):
     def claimant(self) -> str | None: ...
     @property
     def spans(self) -> list[dict[str, Any]] | None: ...
+    @property
+    def embedding(self) -> bytes | None: ...
 
 
 def passage_anchor(hit: PassageLike, default: date) -> date:
@@ -64,7 +67,8 @@ def passage_anchor(hit: PassageLike, default: date) -> date:
 
 
 def parse_spans(doc: Doc, anchor: date) -> list[dict[str, Any]]:
-    """Quantity, date and entity spans of a parsed passage, in text order."""
+    """Quantity, date and entity spans of a parsed text, in text order, with what each
+    figure measures (``measures.annotate``)."""
     text = doc.text
     spans: list[dict[str, Any]] = [
         {"kind": "quantity", "text": text[q.start : q.end], "start": q.start, "end": q.end,
@@ -82,7 +86,7 @@ def parse_spans(doc: Doc, anchor: date) -> list[dict[str, Any]]:
         for ent in doc.ents
         if ent.label_ not in NUMERIC_LABELS and ent.text.strip()
     ]
-    return sorted(spans, key=lambda s: (s["start"], s["end"]))
+    return annotate(doc, sorted(spans, key=lambda s: (s["start"], s["end"])), anchor)
 
 
 def published_iso(hit: PassageLike) -> str | None:
