@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -188,8 +188,9 @@ def _sqlite_search(session: Session, terms: list[str], *, org_id: str, kind: str
     Checking every match's organisation (a lookup per matching row) costs more than bm25: a
     query of common words matches much of the table. So the index's top ``limit`` times
     ``SQLITE_WIDEN`` rows are ranked first; when ``limit`` of them are the organisation's (of
-    the wanted kind), they are its best, since bm25 ranks all organisations' rows alike.
-    Otherwise, and only when the index had more matches, the joined query ranks them all.
+    the wanted kind), they are its best, since bm25 ranks all organisations' rows alike, and
+    only those are read whole. Otherwise, and only when the index had more matches, the joined
+    query ranks them all.
     """
     fts: ColumnElement[Any] = literal_column("passages_fts")
     match = text("passages_fts MATCH :fts_match").bindparams(fts_match=fts5_match(terms))
@@ -199,20 +200,20 @@ def _sqlite_search(session: Session, terms: list[str], *, org_id: str, kind: str
         select(_FTS_TABLE.c.rowid, score).select_from(_FTS_TABLE).where(match)
         .order_by(literal_column("score").desc()).limit(wide)).all()
     scores = {row[0]: float(row[1]) for row in ranked}
-    statement = _columns(literal_column("0.0")).select_from(Passage).join(
-        Source, Source.id == Passage.source_id).where(Passage.id.in_(scores))
-    statement = statement.where(Passage.org_id == org_id)
+    owned = select(Passage.id).where(Passage.id.in_(scores), Passage.org_id == org_id)
     if kind is not None:
-        statement = statement.where(Source.kind == kind)
-    hits = [replace(_hit(row), lexical_score=scores[row.id])
-            for row in session.execute(statement)]
-    if len(hits) < limit and len(ranked) == wide:
+        owned = owned.join(Source, Source.id == Passage.source_id).where(Source.kind == kind)
+    ids = sorted(session.scalars(owned), key=lambda pid: (-scores[pid], pid))[:limit]
+    if len(ids) < limit and len(ranked) == wide:
         joined = (_columns(score).select_from(_FTS_TABLE)
                   .join(Passage, Passage.id == _FTS_TABLE.c.rowid)
                   .join(Source, Source.id == Passage.source_id).where(match))
         return _run(session, joined, org_id=org_id, kind=kind, limit=limit)
-    hits.sort(key=lambda hit: (-hit.lexical_score, hit.passage_id))
-    return hits[:limit]
+    rows = session.execute(_columns(literal_column("0.0")).select_from(Passage)
+                           .join(Source, Source.id == Passage.source_id)
+                           .where(Passage.id.in_(ids)))
+    hits = {row.id: _hit(row, score=scores[row.id]) for row in rows}
+    return [hits[pid] for pid in ids]
 
 
 def _postgres_statement(terms: list[str], match: str) -> Select[Any]:
@@ -292,10 +293,11 @@ _LEXEMES = text(
 )
 
 
-def _hit(row: Any) -> PassageHit:
+def _hit(row: Any, *, score: float | None = None) -> PassageHit:
     return PassageHit(
         passage_id=row.id, source_id=row.source_id, kind=row.kind, text=row.text,
-        start=row.start_offset, end=row.end_offset, lexical_score=float(row.score),
+        start=row.start_offset, end=row.end_offset,
+        lexical_score=float(row.score) if score is None else score,
         title=row.title, url=row.url, publisher=row.publisher,
         published_at=as_utc(row.published_at),
         rating_text=row.rating_text, rating_value=row.rating_value,

@@ -5,6 +5,7 @@ from workers.evaluation.matching import claim_from_doc
 from workers.evidence.assess import (
     claim_facts,
     compare_figures,
+    names_only,
     rating_verdict,
     snippet,
     source_label,
@@ -132,3 +133,12 @@ def test_source_label_and_snippet_are_readable():
     assert snippet(long_text, focus=(start, start + 9), terms=frozenset()) == (
         "The figure is 2 billion images."
     )
+
+
+def test_a_claim_without_figures_is_read_from_its_extracted_names(nlp):
+    claim = claim_from_doc(nlp("Clearview AI was fined by regulators in Italy."), ANCHOR)
+    assert not any(s.kind in ("quantity", "date") for s in claim.spans)
+    facts = names_only(claim.statement, claim.spans)
+    assert frozenset({"clearview", "ai"}) in facts.entities
+    assert "fine" in facts.terms or "fined" in facts.terms
+    assert facts.quantities == () and facts.dates == ()

@@ -73,6 +73,14 @@ def claim_facts(doc: Doc, anchor: date) -> ClaimFacts:
                       tuple(e for e in entities if e), tuple(quantities), tuple(dates))
 
 
+def names_only(statement: str, spans: Sequence[Any]) -> ClaimFacts:
+    """A claim with no figures: its words and the names the extractor found (no parse)."""
+    entities = [frozenset(folded_terms(s.text)) for s in spans
+                if s.kind == "entity" and s.label in NAME_LABELS]
+    return ClaimFacts(statement, frozenset(folded_terms(statement)),
+                      tuple(e for e in entities if e))
+
+
 def source_label(title: str | None, publisher: str | None, published: str | None) -> str:
     """How a reason names a source: "FTC report, 2021-03-02"."""
     name = publisher or title or "source"

@@ -27,6 +27,7 @@ from workers.evidence.assess import (
     PassageStance,
     claim_facts,
     compare_figures,
+    names_only,
     rating_verdict,
     same_figures,
     snippet,
@@ -109,9 +110,12 @@ class Linker:
         return agree_with_content(claims, results)
 
     def facts(self, claims: Sequence[ClaimRecord], *, anchor: date) -> list[ClaimFacts]:
-        """What assessment reads of each claim, from its statement parsed in one batch."""
-        docs = self.nlp.pipe((c.statement for c in claims), batch_size=self.config.batch_size)
-        return [claim_facts(doc, anchor) for doc in docs]
+        """What assessment reads of each claim: its statement parsed (in one batch) when it
+        has figures to compare, else its words and named entities as extracted."""
+        figured = [c for c in claims if any(s.kind in ("quantity", "date") for s in c.spans)]
+        docs = self.nlp.pipe((c.statement for c in figured), batch_size=self.config.batch_size)
+        parsed = {id(c): claim_facts(doc, anchor) for c, doc in zip(figured, docs, strict=True)}
+        return [parsed.get(id(c)) or names_only(c.statement, c.spans) for c in claims]
 
     def passage_spans(
         self, hits: Sequence[PassageLike], *, anchor: date | None = None
