@@ -15,7 +15,9 @@ ignored and ranking is lexical.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -103,11 +105,22 @@ class Linker:
         self, claims: Sequence[ClaimRecord], *, search: Search, anchor: date
     ) -> list[tuple[list[Evidence], Verification]]:
         """Evidence and verdicts of several claims, their passages parsed in one batch."""
+        embedding = self._embed_claims_meanwhile(claims)
         hit_lists = [list(search(self.query(claim)))[: self.config.candidates] for claim in claims]
         self.passage_spans([hit for hits in hit_lists for hit in hits], anchor=anchor)
         facts = self.facts(claims, anchor=anchor)
+        if embedding is not None:
+            embedding.result()  # the claims' vectors are in the scorer's cache now
         results = [self.assess_facts(f, hits) for f, hits in zip(facts, hit_lists, strict=True)]
         return agree_with_content(claims, results)
+
+    def _embed_claims_meanwhile(self, claims: Sequence[ClaimRecord]) -> Future[Any] | None:
+        """Embed the claims on a background thread while the search runs: numpy and SQLite
+        both release the GIL, so on two cores the claim's encoding costs no latency."""
+        if self.semantic is None:
+            return None
+        texts = [strip_links(claim.statement) for claim in claims]
+        return _background().submit(self.semantic.embed, texts)
 
     def facts(self, claims: Sequence[ClaimRecord], *, anchor: date) -> list[ClaimFacts]:
         """What assessment reads of each claim: its statement parsed (in one batch) when it
@@ -220,6 +233,18 @@ class Linker:
             reason=stance.reason,
         )
         return evidence, stance.basis
+
+
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _background() -> ThreadPoolExecutor:
+    """One worker thread per process (a forked job makes its own)."""
+    global _POOL
+    if _POOL is None or _POOL[0] != os.getpid():
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=1,
+                                                 thread_name_prefix="claimdesk-embed"))
+    return _POOL[1]
 
 
 def _key(hit: PassageLike) -> tuple[int, str]:
