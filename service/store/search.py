@@ -44,6 +44,8 @@ from service.store.models import Passage, Source
 
 _FTS_WEIGHTS = (1.0, 0.5)  # bm25 weights of the ``text`` and ``heading`` columns
 SQLITE_WIDEN = 4  # SQLite ranks the index's top limit x 4 rows before reading them
+SQLITE_PRUNE_ROWS = 20_000  # smaller tables are searched with every term
+SQLITE_COMMON_SHARE = 0.05  # larger ones without terms in more than 5% of their passages
 _FTS_TABLE = table("passages_fts", column("rowid"))
 
 
@@ -193,6 +195,7 @@ def _sqlite_search(session: Session, terms: list[str], *, org_id: str, kind: str
     query ranks them all.
     """
     fts: ColumnElement[Any] = literal_column("passages_fts")
+    terms = sqlite_telling_terms(session, terms)
     match = text("passages_fts MATCH :fts_match").bindparams(fts_match=fts5_match(terms))
     score = (-func.bm25(fts, *_FTS_WEIGHTS)).label("score")
     wide = limit * SQLITE_WIDEN
@@ -214,6 +217,47 @@ def _sqlite_search(session: Session, terms: list[str], *, org_id: str, kind: str
                            .where(Passage.id.in_(ids)))
     hits = {row.id: _hit(row, score=scores[row.id]) for row in rows}
     return [hits[pid] for pid in ids]
+
+
+def sqlite_telling_terms(session: Session, terms: list[str], *,
+                         min_rows: int | None = None) -> list[str]:
+    """The terms without those in more than ``SQLITE_COMMON_SHARE`` of a large table's
+    passages (all of them when every one is that common, or the table is small).
+
+    A common word adds little to bm25 (its idf is low) but makes FTS5 read and score a large
+    share of the table. Document counts come from an ``fts5vocab`` view of the index; the
+    query words are stemmed as the index stems them by a scratch FTS5 table in ``temp``.
+    """
+    total = session.execute(text("SELECT max(id) FROM passages")).scalar() or 0
+    if total < (SQLITE_PRUNE_ROWS if min_rows is None else min_rows):
+        return terms
+    for statement in _SQLITE_VOCAB:
+        session.execute(text(statement))
+    session.execute(text("DELETE FROM temp.claimdesk_stems"))
+    session.execute(text("INSERT INTO temp.claimdesk_stems(rowid, t) VALUES (:n, :t)"),
+                    [{"n": n, "t": term} for n, term in enumerate(terms)])
+    stems: dict[int, list[str]] = {}
+    for doc, stem in session.execute(text(
+            "SELECT doc, term FROM temp.claimdesk_stems_vocab ORDER BY doc, offset")):
+        stems.setdefault(int(doc), []).append(str(stem))
+    wanted = sorted({stem for found in stems.values() for stem in found})
+    counts: dict[str, int] = {str(term): int(doc) for term, doc in session.execute(
+        text("SELECT term, doc FROM temp.claimdesk_passages_vocab WHERE term IN :stems")
+        .bindparams(bindparam("stems", expanding=True)), {"stems": wanted})}
+    ceiling = SQLITE_COMMON_SHARE * total
+    kept = [term for n, term in enumerate(terms)
+            if any(counts.get(stem, 0) <= ceiling for stem in stems.get(n, [term]))]
+    return kept or terms
+
+
+_SQLITE_VOCAB = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.claimdesk_passages_vocab "
+    "USING fts5vocab(main, passages_fts, row)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.claimdesk_stems "
+    "USING fts5(t, tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.claimdesk_stems_vocab "
+    "USING fts5vocab(temp, claimdesk_stems, instance)",
+)
 
 
 def _postgres_statement(terms: list[str], match: str) -> Select[Any]:

@@ -182,3 +182,19 @@ def test_postgres_ranks_only_rows_picked_by_the_rarest_terms(
     assert search.candidate_query(session, ["economy", "percent"]).count("&") == 1
     hits = search_passages(session, org_id=ORG, query="economy drought", limit=15)
     assert all("drought" in hit.text for hit in hits[:10]) and len(hits) == 15
+
+
+def test_sqlite_leaves_words_most_passages_share_out_of_a_large_tables_match(
+        session: Session) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("pruning by document counts is SQLite's (PostgreSQL picks candidates)")
+    for n in range(30):
+        store(session, kind="document", url=f"https://port.example/{n}",
+              text=f"The harbour handled cargo on day {n}.")
+    store(session, kind="document", url="https://port.example/dredge",
+          text="Dredging the harbour channels began.")
+    kept = search.sqlite_telling_terms(session, ["harbours", "dredging"], min_rows=0)
+    assert kept == ["dredging"]
+    assert search.sqlite_telling_terms(session, ["harbour"], min_rows=0) == ["harbour"]
+    assert search.sqlite_telling_terms(session, ["harbour", "dredging"]) == [
+        "harbour", "dredging"]  # a small table is searched with every word
