@@ -58,24 +58,33 @@ def _domain(url: str | None) -> str | None:
     return url.split("//", 1)[1].split("/", 1)[0] or None
 
 
+def decision_figures(autos: Counter[str], *, n: int, right_supported: int,
+                     right_contradicted: int) -> dict[str, Any]:
+    """Precision of ``supported`` and ``contradicted`` (None when never given), coverage (share
+    of the ``n`` claims given one of them) and how many of each, as both reports print them."""
+    decided = autos["supported"] + autos["contradicted"]
+    return {
+        "precision_supported": right_supported / autos["supported"]
+        if autos["supported"] else None,
+        "precision_contradicted": right_contradicted / autos["contradicted"]
+        if autos["contradicted"] else None,
+        "coverage": decided / n if n else 0.0,
+        "n_supported": autos["supported"],
+        "n_contradicted": autos["contradicted"],
+    }
+
+
 def assessment_metrics(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """Confusion matrix (gold -> auto -> count), precisions and coverage of (gold, auto) pairs."""
     matrix = {gold: dict.fromkeys(AUTO_LABELS, 0) for gold in GOLD_LABELS}
     for gold, auto in pairs:
         matrix.setdefault(gold, dict.fromkeys(AUTO_LABELS, 0))[auto] += 1
-    autos = Counter(auto for _, auto in pairs)
-    right_sup = matrix.get("Supported", {}).get("supported", 0)
-    right_con = matrix.get("Refuted", {}).get("contradicted", 0)
-    decided = autos["supported"] + autos["contradicted"]
     return {
         "n": len(pairs),
         "matrix": matrix,
-        "precision_supported": right_sup / autos["supported"] if autos["supported"] else None,
-        "precision_contradicted": right_con / autos["contradicted"]
-        if autos["contradicted"] else None,
-        "coverage": decided / len(pairs) if pairs else 0.0,
-        "n_supported": autos["supported"],
-        "n_contradicted": autos["contradicted"],
+        **decision_figures(Counter(auto for _, auto in pairs), n=len(pairs),
+                           right_supported=matrix.get("Supported", {}).get("supported", 0),
+                           right_contradicted=matrix.get("Refuted", {}).get("contradicted", 0)),
         "true_contradicted": matrix.get("Supported", {}).get("contradicted", 0),
         "false_supported": matrix.get("Refuted", {}).get("supported", 0),
     }

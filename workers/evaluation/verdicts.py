@@ -35,7 +35,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import ValidationError
 
 from schemas.sources import SourceCreate
-from workers.evaluation.assessment import summary_lines
+from workers.evaluation.assessment import decision_figures, summary_lines
 
 FILE_PATTERN = "cases-*.json"
 VERDICTS = ("supported", "contradicted", "related", "no_evidence")
@@ -231,13 +231,9 @@ def _check(item: Any, text: str, label: str) -> Check:
 def verdict_metrics(results: Sequence[CheckResult]) -> dict[str, Any]:
     """The figures of the module docstring, plus expected -> auto counts over checked claims."""
     checked = [(r, c) for r in results for c in r.claims]
-    autos = Counter(c.auto for _, c in checked)
     matrix = {expected: dict.fromkeys(VERDICTS, 0) for expected in VERDICTS}
     for r, c in checked:
         matrix[r.check.verdict][c.auto] += 1
-    right_sup = matrix["supported"]["supported"]
-    right_con = matrix["contradicted"]["contradicted"]
-    decided = autos["supported"] + autos["contradicted"]
     return {
         "n": len(checked),
         "checks": len(results),
@@ -245,12 +241,9 @@ def verdict_metrics(results: Sequence[CheckResult]) -> dict[str, Any]:
         "not_extracted": sum(1 for r in results if not r.claims),
         "checks_right": sum(1 for r in results if r.all_right),
         "claims_right": sum(1 for r, c in checked if r.right(c)),
-        "precision_supported": right_sup / autos["supported"] if autos["supported"] else None,
-        "precision_contradicted": right_con / autos["contradicted"]
-        if autos["contradicted"] else None,
-        "coverage": decided / len(checked) if checked else 0.0,
-        "n_supported": autos["supported"],
-        "n_contradicted": autos["contradicted"],
+        **decision_figures(Counter(c.auto for _, c in checked), n=len(checked),
+                           right_supported=matrix["supported"]["supported"],
+                           right_contradicted=matrix["contradicted"]["contradicted"]),
         "true_contradicted": sum(1 for r, c in checked
                                  if r.check.truth == "true" and c.auto == "contradicted"),
         "false_supported": sum(1 for r, c in checked

@@ -57,7 +57,7 @@ def derived_changes(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "normalized": {"value": round(ratio, 4), "upper": None, "unit": "times",
                            "comparator": "="},
             "unit_key": "times", "kinds": [], "role": "change", "nouns": later.get("nouns", []),
-            "verbs": later.get("verbs", []), "names": later.get("names", []),
+            "names": later.get("names", []),
             "time": later.get("time"), "base": earlier.get("time"),
         })
     return found

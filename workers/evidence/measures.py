@@ -5,8 +5,8 @@ character offsets into the Doc). Assigns: extra keys on those span dicts, JSON-s
 they are cached with them:
 
 - a quantity gets ``unit_key`` (its unit, or the unit of the figure it is elliptical for:
-  "1.6 million containers in 2021, 1.9 million in 2022"), ``nouns`` and ``verbs`` (lemmas of
-  its clause: what is counted, what happened), ``names`` (entity names of its clause, else of
+  "1.6 million containers in 2021, 1.9 million in 2022") and ``kinds`` ("cases of torture"),
+  ``nouns`` (lemmas of its clause: what is counted), ``names`` (entity names of its clause, else of
   its sentence), ``time`` (the date it is a figure for, or None) and ``role``: ``current``,
   ``earlier`` ("up from 1.6 million", "compared with eight"), ``target`` ("plans to reach
   4,000", "will hire 300") or ``change`` ("rose 5 percent", "doubled");
@@ -121,7 +121,7 @@ def _annotate_sentence(doc: Doc, sent: Span, spans: list[dict[str, Any]],
     figures = [s for s in spans if s["kind"] == "quantity"]
     dates = [s for s in spans if s["kind"] == "date"]
     names = [s for s in spans if s["kind"] == "entity" and s.get("label") in NAME_LABELS]
-    covered = {i for s in figures + dates for t in (_tokens(doc, s) or []) for i in (t.i,)}
+    covered = {t.i for s in figures + dates for t in (_tokens(doc, s) or [])}
     question = sent.text.rstrip().endswith("?")
     for date_span in dates:
         _date_role(doc, date_span)
@@ -154,8 +154,7 @@ def _annotate_sentence(doc: Doc, sent: Span, spans: list[dict[str, Any]],
             nouns.insert(0, figure["unit_key"])
         later = figures[index + 1]["start"] if index + 1 < len(figures) else sent.end_char
         figure["nouns"] = list(dict.fromkeys(nouns))  # in text order
-        figure["verbs"] = sorted({t.lemma_.lower() for t in clause if t.pos_ == "VERB"})
-        figure["names"] = _names(names, clause, doc) or sorted({n["text"] for n in names})
+        figure["names"] = _names(names, clause) or sorted({n["text"] for n in names})
         figure["time"] = _time_of(figure, dates, later, previous)
         figure["role"] = "question" if question else figure.get("role") or _role(
             doc, tokens, root, figure)
@@ -165,14 +164,13 @@ def _annotate_sentence(doc: Doc, sent: Span, spans: list[dict[str, Any]],
         previous = figure
     _share_trailing_times(figures)
     derived = derived_changes(figures)
-    since = next((d["normalized"] for d in dates if d["role"] == "reference"
-                  and d["text"].lower().startswith("since")
-                  or doc.text[max(0, d["start"] - 6):d["start"]].lower().strip() == "since"),
-                 None)
+    since = next((d["normalized"] for d in dates if d["text"].lower().startswith("since")
+                  or doc.text[:d["start"]].rstrip().lower().endswith("since")), None)
     for figure in figures:
         figure.pop("_root", None)
-        if figure in factors and since is not None:
-            figure["base"] = since
+    if since is not None:
+        for factor in factors:
+            factor["base"] = since
     return factors + derived
 
 
@@ -216,7 +214,7 @@ def _share_trailing_times(figures: list[dict[str, Any]]) -> None:
             figure.pop("now", None)
 
 
-def _names(names: list[dict[str, Any]], clause: list[Token], doc: Doc) -> list[str]:
+def _names(names: list[dict[str, Any]], clause: list[Token]) -> list[str]:
     positions = {t.idx for t in clause}
     return sorted({n["text"] for n in names if n["start"] in positions})
 
