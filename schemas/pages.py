@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 T = TypeVar("T")
 
@@ -12,5 +12,6 @@ T = TypeVar("T")
 class Page(BaseModel, Generic[T]):
     """One page of a list; pass ``next_cursor`` back as ``?cursor=`` for the next."""
 
-    items: list[T]
-    next_cursor: str | None = None
+    items: list[T] = Field(description="This page's items.")
+    next_cursor: str | None = Field(default=None, description="Pass as ``?cursor=`` for the "
+                                    "next page; null on the last page.")

@@ -21,8 +21,8 @@ class RelinkScope(BaseModel):
     linked_before: datetime = Field(
         description="Only claims last linked before this time (or never) are linked again."
     )
-    claim_ids: list[str] | None = None
-    article_id: str | None = None
+    claim_ids: list[str] | None = Field(default=None, description="Only these claims.")
+    article_id: str | None = Field(default=None, description="Only this article's claims.")
     since: datetime | None = Field(
         default=None, description="Only claims of articles received or processed since then."
     )
@@ -48,8 +48,8 @@ class RelinkScope(BaseModel):
 class RelinkQueued(BaseModel):
     """``POST /v1/articles/{id}/relink``: the job queued, and how to see it done."""
 
-    job_id: str
-    article_id: str
+    job_id: str = Field(description="The queued job's id.")
+    article_id: str = Field(description="The article whose claims are linked again.")
     linked_before: datetime = Field(
         description="The article's claims show verification.linked_at at or after this time "
         "once the job has run."

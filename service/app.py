@@ -7,16 +7,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
-from service.api import articles, claims, health, sources
+from service.api import articles, claims, exports, health, keys, ratings, sources, webhooks
+from service.api.deps import current_principal
+from service.api.docs import add_docs
 from service.api.middleware import BodySizeLimit
+from service.api.openapi import document_api
 from service.api.problems import register_problem_handlers
 from service.store.db import make_engine, make_session_factory
 from service.store.lifecycle import Sweeper
 from service.store.migrate import upgrade_database
 from service.store.queue import connect_redis, make_queue
 from service.store.settings import Settings
+from service.web import review as review_page
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +44,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             sweeper = Sweeper(app.state.session_factory, app.state.queue,
                               interval=settings.sweep_interval,
                               grace=timedelta(seconds=settings.sweep_grace_seconds),
-                              job_timeout=settings.job_timeout)
+                              job_timeout=settings.job_timeout, settings=settings)
             sweeper.start()
         try:
             yield
@@ -51,10 +55,17 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             engine.dispose()
 
     app = FastAPI(title="claimdesk", version="0.1.0", lifespan=lifespan,
-                  description="Checkable claims from news articles, with offsets and evidence.")
+                  description="Checkable claims from news articles, with offsets and evidence.",
+                  docs_url=None, redoc_url=None)  # add_docs serves /docs without a CDN
     app.state.settings = settings
     register_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, articles, claims, sources):
-        app.include_router(module.router)
+    app.include_router(health.router)
+    app.include_router(review_page.router)  # /review: its own cookie sign-in, not /v1 keys
+    for module in (articles, claims, sources, keys, ratings, exports, webhooks):
+        # Every /v1 route needs a valid key, whatever its own dependencies say.
+        app.include_router(module.router, dependencies=[Depends(current_principal)])
+    add_docs(app)
+    # Last: routes added after it are documented too, but keep every include_router above.
+    document_api(app)
     return app

@@ -1,4 +1,5 @@
-"""The ``claimdesk`` command: serve, worker, migrate, extract, eval, sources import, relink."""
+"""The ``claimdesk`` command: serve, worker, migrate, extract, eval, sources import, relink,
+keys."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
     from service.app import create_app
     from service.embedded import EmbeddedRedis, WorkerSupervisor
+    from service.keys_cli import bootstrap_admin_key
     from service.store.migrate import upgrade_database
 
     settings = Settings()
@@ -26,6 +28,7 @@ def serve_command(args: argparse.Namespace) -> int:
     if embedded is not None:
         settings = settings.model_copy(update={"redis_url": embedded.url})
     upgrade_database(settings)
+    bootstrap_admin_key(settings, base_url=f"http://{args.host}:{args.port}")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # uvicorn re-raises it after shutdown
     supervisor = None
     if embedded is not None or args.workers:
@@ -98,6 +101,16 @@ def relink_command(args: argparse.Namespace) -> int:
     return run_relink_command(org_id=args.org, since=args.since)
 
 
+def keys_command(args: argparse.Namespace) -> int:
+    from service import keys_cli
+
+    if args.keys_command == "create":
+        return keys_cli.run_keys_create(org_id=args.org, role=args.role, name=args.name)
+    if args.keys_command == "list":
+        return keys_cli.run_keys_list(org_id=args.org)
+    return keys_cli.run_keys_revoke(key_id=args.id)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimdesk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -145,6 +158,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only claims of articles received or processed since DATE "
                         "(YYYY-MM-DD or an ISO datetime, UTC)")
     relink.set_defaults(func=relink_command)
+    keys = commands.add_parser("keys", help="manage API keys (stored hashed)")
+    keys.set_defaults(func=keys_command)
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key; prints it alone on stdout")
+    create.add_argument("--org", help="organisation id, created if new (default: the default "
+                        "organisation)")
+    create.add_argument("--role", required=True, choices=["submitter", "reviewer", "admin"])
+    create.add_argument("--name", help="who or what uses the key")
+    listing = key_commands.add_parser("list", help="list keys (never the keys themselves)")
+    listing.add_argument("--org", help="only this organisation's keys")
+    revoke = key_commands.add_parser("revoke", help="revoke a key by id")
+    revoke.add_argument("id")
     return parser
 
 

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import redis as redis_lib
 from fastapi.testclient import TestClient
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from service.app import create_app
+from service.store import keys
 from service.store.db import make_engine, make_session_factory
 from service.store.migrate import upgrade_database
-from service.store.models import Article, Claim, Organisation, Passage, Source
+from service.store.models import (
+    ApiKey,
+    Article,
+    Claim,
+    ClaimEvent,
+    Organisation,
+    Passage,
+    Source,
+    Webhook,
+    WebhookDelivery,
+    WebSession,
+)
 from service.store.settings import Settings
+from tests.support.observed import watch
 from tests.support.servers import throwaway_database, throwaway_redis
 
 
@@ -58,11 +71,14 @@ def session_factory(settings: Settings, redis: redis_lib.Redis) -> Iterator[obje
     engine = make_engine(settings.resolved_database_url())
     factory = make_session_factory(engine)
     with factory() as session, session.begin():
+        for table in (WebhookDelivery, Webhook, WebSession, ApiKey, ClaimEvent):
+            session.execute(delete(table))
         session.execute(delete(Claim))
         session.execute(delete(Passage))
         session.execute(delete(Source))
         session.execute(delete(Article))
         session.execute(delete(Organisation).where(Organisation.id != "org_default"))
+        session.execute(update(Organisation).values(rating_scale=None))
     yield factory
     engine.dispose()
 
@@ -74,8 +90,31 @@ def session(session_factory: object) -> Iterator[Session]:
 
 
 @pytest.fixture
-def client(settings: Settings, session_factory: object) -> Iterator[TestClient]:
+def make_key(session_factory: object) -> Callable[..., str]:
+    """``make_key(role, org="org_default")``: a real API key (the organisation made if new)."""
+
+    def make(role: str = "admin", org: str = "org_default", name: str | None = None) -> str:
+        with session_factory() as session:  # type: ignore[operator]
+            _, secret = keys.create_key(session, org_id=org, role=role, name=name)
+            session.commit()
+        return secret
+
+    return make
+
+
+def bearer(key: str) -> dict[str, str]:
+    """The header that sends ``key``."""
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def client(settings: Settings, session_factory: object,
+           make_key: Callable[..., str]) -> Iterator[TestClient]:
+    """The app, calling as an admin of the default organisation unless a test sends its own
+    ``Authorization``."""
     with TestClient(create_app(settings)) as client:
+        watch(client)  # for tests/api/test_openapi_statuses.py
+        client.headers.update(bearer(make_key("admin", name="test admin")))
         yield client
 
 
@@ -85,3 +124,8 @@ def nlp():
     from workers.pipeline.pipeline import load_nlp
 
     return load_nlp()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``last`` run after the others: they read what the others observed."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.relink import RelinkScope
-from service.store import articles, claims, lifecycle, relink
+from service.store import articles, claims, lifecycle, relink, webhooks
 from service.store.clock import utcnow
 from service.store.db import make_engine, make_session_factory, transaction
 from service.store.models import Article, Claim
@@ -28,9 +28,12 @@ from service.store.queue import (
     enqueue_link_article,
     enqueue_relink_claims,
     make_queue,
+    queue_deliveries,
 )
 from service.store.search import cache_passage_embeddings, cache_passage_spans, search_passages
 from service.store.settings import Settings
+from service.store.verdicts import claim_source_url
+from service.webhooks import DeliveryFailed, deliver
 from workers.evidence import Linker, LinkerConfig
 from workers.evidence.measures import annotated
 from workers.pipeline.pipeline import Pipeline, PipelineConfig, build_pipeline
@@ -110,7 +113,13 @@ def link_article(article_id: str, org_id: str) -> dict[str, Any]:
         rows = claims.article_claim_rows(session, org_id=org_id, article_id=article_id)
         _link_claims(session, settings, org_id=org_id, rows=rows, anchor=_anchor(article),
                      linked_at=linked_at)
-        lifecycle.mark_processed(session, org_id=org_id, article_id=article_id)
+        processed = lifecycle.mark_processed(session, org_id=org_id, article_id=article_id)
+        deliveries = webhooks.record_event(
+            session, org_id=org_id, event="article.processed",
+            data=webhooks.article_processed_data(processed, claim_count=len(rows)))
+    if deliveries:
+        queue = make_queue(settings, connect_redis(settings.redis_url or ""))
+        queue_deliveries(queue, org_id=org_id, delivery_ids=deliveries, settings=settings)
     return {"article_id": article_id, "claims": len(rows)}
 
 
@@ -164,9 +173,12 @@ def _link_claims(session: Session, settings: Settings, *, org_id: str, rows: lis
 
     seen: list[Any] = []
 
+    own = {claim_source_url(row.id) for row in rows}  # a claim's own verdict is no evidence
+
     def search(query: str) -> list[Any]:
-        hits = search_passages(session, org_id=org_id, query=query,
-                               limit=settings.evidence_candidates)
+        hits = [hit for hit in search_passages(session, org_id=org_id, query=query,
+                                               limit=settings.evidence_candidates)
+                if hit.url not in own]
         seen.extend(hits)
         return hits
 
@@ -192,3 +204,40 @@ def on_process_article_failure(job: Any, connection: Any, exc_type: type, exc: B
     with transaction(factory) as session:
         lifecycle.mark_failed(session, org_id=kwargs["org_id"], article_id=kwargs["article_id"],
                               reason=f"{exc_type.__name__}: {exc}")
+
+
+def deliver_webhook(delivery_id: str, org_id: str) -> dict[str, Any]:
+    """Send one webhook delivery once; record the attempt, then raise on failure so RQ retries.
+
+    The attempt is committed before raising, so the log shows every try. A target the address
+    check refuses ends the delivery ``failed`` with no retry.
+    """
+    settings = Settings()
+    factory = _sessions(settings.resolved_database_url(), os.getpid())
+    with transaction(factory) as session:
+        message = webhooks.outgoing(session, org_id=org_id, delivery_id=delivery_id)
+    if message is None:
+        return {"delivery_id": delivery_id, "skipped": "not pending, or webhook deleted"}
+    attempt = deliver(message.url, secret=message.secret, msg_id=message.delivery_id,
+                      body=message.body, timeout=settings.webhook_timeout,
+                      allow_private=settings.webhook_allow_private)
+    with transaction(factory) as session:
+        webhooks.record_attempt(session, org_id=org_id, delivery_id=delivery_id,
+                                attempt=attempt.as_record(), delivered=attempt.ok,
+                                final=attempt.refused)
+    if not attempt.ok and not attempt.refused:
+        raise DeliveryFailed(attempt.error)
+    return {"delivery_id": delivery_id, "status_code": attempt.status_code,
+            "error": attempt.error}
+
+
+def on_deliver_webhook_failure(job: Any, connection: Any, exc_type: type, exc: BaseException,
+                               tb: Any) -> None:
+    """RQ failure callback: once no retry is left, the delivery ends ``failed``."""
+    if job.retries_left:
+        return
+    settings = Settings()
+    factory = _sessions(settings.resolved_database_url(), os.getpid())
+    with transaction(factory) as session:
+        webhooks.mark_failed(session, org_id=job.kwargs["org_id"],
+                             delivery_id=job.kwargs["delivery_id"])

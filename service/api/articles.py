@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from schemas.articles import ArticleAccepted, ArticleCreate, ArticleOut
+from schemas.articles import (
+    ArticleAccepted,
+    ArticleCreate,
+    ArticleOut,
+    ArticleState,
+    ArticleSummary,
+)
 from schemas.claims import ClaimOut
 from schemas.pages import Page
 from schemas.relink import RelinkQueued, RelinkScope
-from service.api.deps import IdemKey, JsonBody, OrgDep, QueueDep, SessionDep, SettingsDep
+from service.api.deps import (
+    IdemKey,
+    JsonBody,
+    OrgDep,
+    QueueDep,
+    ReviewerOnly,
+    SessionDep,
+    SettingsDep,
+)
 from service.intake import prepare_article
 from service.store import articles, claims, relink
-from service.store.clock import utcnow
+from service.store.clock import as_utc, utcnow
 from service.store.lifecycle import dispatch_article
 from service.store.models import Article
 from service.store.queue import enqueue_relink_claims
@@ -35,6 +50,21 @@ def create_article(body: ArticleCreate, session: SessionDep, queue: QueueDep, or
     location = f"/v1/articles/{article.id}"
     response.headers["Location"] = location
     return ArticleAccepted(id=article.id, state=article.state, location=location)
+
+
+@router.get("", response_model=Page[ArticleSummary])
+def read_articles(session: SessionDep, org: OrgDep,
+                  state: Annotated[ArticleState | None, Query(description="Only articles in "
+                                                              "this state.")] = None,
+                  since: Annotated[datetime | None, Query(description="Received at or after "
+                                                          "this time (ISO 8601).")] = None,
+                  until: Annotated[datetime | None, Query(description="Received before this "
+                                                          "time (ISO 8601).")] = None,
+                  cursor: str | None = None,
+                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[ArticleSummary]:
+    """The organisation's articles, newest first, without their text."""
+    return articles.list_articles(session, org_id=org, state=state, since=as_utc(since),
+                                  until=as_utc(until), cursor=cursor, limit=limit)
 
 
 @router.get("/{article_id}", response_model=ArticleOut)
@@ -60,7 +90,8 @@ def read_article_claims(article_id: str, session: SessionDep, org: OrgDep,
                                       cursor=cursor, limit=limit)
 
 
-@router.post("/{article_id}/relink", status_code=202, response_model=RelinkQueued)
+@router.post("/{article_id}/relink", status_code=202, response_model=RelinkQueued,
+             dependencies=[ReviewerOnly])
 def relink_article(article_id: str, session: SessionDep, queue: QueueDep, org: OrgDep,
                    settings: SettingsDep) -> RelinkQueued:
     """Queue linking the article's claims to the evidence stored now; reviews stay as they are."""

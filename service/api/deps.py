@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from rq import Queue
 from sqlalchemy.orm import Session
 
-from service.api.problems import UnsupportedMediaType
+from service.api.problems import Unauthorized, UnsupportedMediaType
+from service.store import keys
+from service.store.errors import Forbidden
+from service.store.keys import Principal
 from service.store.settings import Settings
 
 
@@ -26,12 +30,50 @@ def get_queue(request: Request) -> Queue:
     return request.app.state.queue  # type: ignore[no-any-return]
 
 
-def current_org(settings: Annotated[Settings, Depends(get_settings)]) -> str:
-    """The caller's organisation: the default one until API keys arrive."""
-    return settings.default_org_id
+bearer = HTTPBearer(
+    auto_error=False, scheme_name="bearer",
+    description="An API key of the organisation: `claimdesk keys create --org ORG --role ROLE` "
+    "or `POST /v1/keys` (admins). Send it as `Authorization: Bearer <key>`.",
+)
 
 
-def require_json(content_type: Annotated[str | None, Header()] = None) -> None:
+def current_principal(
+    request: Request, session: Annotated[Session, Depends(get_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The key's principal; 401 without a valid, unrevoked key."""
+    if credentials is None:
+        raise Unauthorized("send an API key as 'Authorization: Bearer <key>'")
+    principal = keys.authenticate(session, credentials.credentials)
+    if principal is None:
+        raise Unauthorized("the API key is not valid, or it was revoked")
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def current_org(principal: PrincipalDep) -> str:
+    """The caller's organisation: every query is scoped to it."""
+    return principal.org_id
+
+
+def require_role(role: str) -> Callable[[Principal], Principal]:
+    """A dependency that lets through keys of ``role`` or above, and answers 403 otherwise."""
+
+    def allowed(principal: PrincipalDep) -> Principal:
+        if not principal.allows(role):
+            raise Forbidden(f"this needs a {role} key (or above); this key is a {principal.role}",
+                            needed_role=role, role=principal.role)
+        return principal
+
+    return allowed
+
+
+def require_json(
+    content_type: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> None:
     """Bodies are JSON: anything else is a 415 before parsing is attempted."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media != "application/json" and not media.endswith("+json"):
@@ -44,5 +86,13 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 QueueDep = Annotated[Queue, Depends(get_queue)]
 OrgDep = Annotated[str, Depends(current_org)]
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+Reviewer = Annotated[Principal, Depends(require_role("reviewer"))]
+Admin = Annotated[Principal, Depends(require_role("admin"))]
+AdminOnly = Depends(require_role("admin"))
+ReviewerOnly = Depends(require_role("reviewer"))
+IdemKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", max_length=200,
+    description="Any string of yours (a UUID): the same key with the same body gets the "
+    "article already stored instead of a second one, so a retry is safe; with another body, "
+    "a 409.")]
 JsonBody = Depends(require_json)

@@ -21,13 +21,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from service.store.errors import (
     ArticleNotProcessed,
     BinaryText,
+    ClaimNotVerified,
     EmptyText,
+    Forbidden,
     IdempotencyConflict,
     InvalidCursor,
     InvalidInput,
+    InvalidTransition,
     NotFound,
+    StaleVersion,
     StoreError,
     UnsupportedLanguage,
+    WebhookTargetRefused,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -38,10 +43,22 @@ log = logging.getLogger(__name__)
 class HttpError(Exception):
     """An error only the HTTP layer meets; ``detail`` and ``extra`` as in ``StoreError``."""
 
+    headers: dict[str, str] = {}
+
     def __init__(self, detail: str | None = None, **extra: Any) -> None:
         super().__init__(detail or type(self).__name__)
         self.detail = detail
         self.extra = extra
+
+
+class Unauthorized(HttpError):
+    """No API key, or one that is unknown or revoked."""
+
+    headers = {"WWW-Authenticate": 'Bearer realm="claimdesk"'}
+
+
+class PreconditionRequired(HttpError):
+    """A write that must name the version it changes (``If-Match``) did not."""
 
 
 class MalformedJson(HttpError):
@@ -82,14 +99,23 @@ class ProblemType:
 INTERNAL = ProblemType("internal", "Internal error", 500)
 CATALOGUE: dict[type[Exception], ProblemType] = {
     NotFound: ProblemType("not-found", "Not found", 404),
+    Unauthorized: ProblemType("unauthorized", "API key missing or not valid", 401),
+    Forbidden: ProblemType("forbidden", "Not allowed for this key's role", 403),
+    InvalidTransition: ProblemType("invalid-transition", "Review state change not allowed",
+                                   409),
+    StaleVersion: ProblemType("stale-version", "Someone else changed this claim", 412),
+    PreconditionRequired: ProblemType("if-match-required", "If-Match header required", 428),
     InvalidInput: ProblemType("invalid-input", "Invalid input", 422),
     EmptyText: ProblemType("empty-text", "Article text is empty", 422),
     BinaryText: ProblemType("binary-text", "Article text is not readable text", 422),
     UnsupportedLanguage: ProblemType("unsupported-language", "Language not supported", 422),
     InvalidCursor: ProblemType("invalid-cursor", "Pagination cursor is not valid", 422),
+    WebhookTargetRefused: ProblemType("webhook-target-refused",
+                                      "Webhook URL not allowed", 422),
     MalformedJson: ProblemType("malformed-json", "Request body is not valid JSON", 422),
     IdempotencyConflict: ProblemType("idempotency-conflict", "Idempotency key reused", 409),
     ArticleNotProcessed: ProblemType("article-not-processed", "Article not processed yet", 409),
+    ClaimNotVerified: ProblemType("claim-not-verified", "Claim not verified yet", 409),
     PayloadTooLarge: ProblemType("payload-too-large", "Request body too large", 413),
     UnsupportedMediaType: ProblemType("unsupported-media-type", "Unsupported content type",
                                       415),
@@ -117,7 +143,8 @@ def problem_response(error: StoreError | HttpError, instance: str | None = None,
     if instance:
         body["instance"] = instance
     body.update(error.extra)
-    return JSONResponse(body, status_code=kind.status, media_type=PROBLEM_JSON)
+    headers = getattr(error, "headers", None) or None
+    return JSONResponse(body, status_code=kind.status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -15,7 +15,7 @@ from schemas.sources import (
     SourceKind,
     SourceOut,
 )
-from service.api.deps import JsonBody, OrgDep, QueueDep, SessionDep, SettingsDep
+from service.api.deps import AdminOnly, JsonBody, OrgDep, QueueDep, SessionDep, SettingsDep
 from service.store import sources
 from service.store.clock import as_utc
 from service.store.errors import InvalidInput
@@ -28,7 +28,7 @@ MAX_BATCH = 1000
 SourceBody = Annotated[SourceCreate | list[SourceCreate], Body()]
 
 
-@router.post("", status_code=201, dependencies=[JsonBody],
+@router.post("", status_code=201, dependencies=[AdminOnly, JsonBody],
              response_model=SourceOut | list[SourceOut])
 def create_sources(body: SourceBody, session: SessionDep, queue: QueueDep, org: OrgDep,
                    settings: SettingsDep, response: Response) -> SourceOut | list[SourceOut]:
@@ -59,8 +59,11 @@ def create_sources(body: SourceBody, session: SessionDep, queue: QueueDep, org: 
 
 @router.get("/search", response_model=SearchResults)
 def search_sources(session: SessionDep, org: OrgDep,
-                   q: Annotated[str, Query(min_length=1, max_length=5000)],
-                   kind: SourceKind | None = None,
+                   q: Annotated[str, Query(min_length=1, max_length=5000,
+                                           description="Words to find; a passage matches any "
+                                           "of them (stop words are left out).")],
+                   kind: Annotated[SourceKind | None,
+                                   Query(description="Only sources of this kind.")] = None,
                    limit: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchResults:
     """Passages matching any word of ``q``, best first, each with a snippet."""
     terms = search_terms(q)
@@ -85,7 +88,7 @@ def read_source(source_id: str, session: SessionDep, org: OrgDep) -> SourceOut:
     return source_out(row, sources.list_passages(session, org_id=org, source_id=source_id))
 
 
-@router.delete("/{source_id}", status_code=204)
+@router.delete("/{source_id}", status_code=204, dependencies=[AdminOnly])
 def delete_source(source_id: str, session: SessionDep, queue: QueueDep, org: OrgDep,
                   settings: SettingsDep) -> Response:
     """Delete a source and its passages; claims citing it are linked again by a queued job."""

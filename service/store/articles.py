@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.store.clock import utcnow
+from schemas.articles import ArticleSummary
+from schemas.pages import Page
+from service.store.clock import as_utc, utcnow
+from service.store.cursors import decode_cursor, encode_cursor
 from service.store.errors import IdempotencyConflict, NotFound
 from service.store.ids import new_id
-from service.store.models import Article
+from service.store.models import Article, Claim
 
 
 @dataclass(frozen=True)
@@ -80,3 +83,34 @@ def get_article(session: Session, *, org_id: str, article_id: str) -> Article:
     if row is None:
         raise NotFound(f"article {article_id} not found")
     return row
+
+
+def list_articles(session: Session, *, org_id: str, state: str | None = None,
+                  since: datetime | None = None, until: datetime | None = None,
+                  cursor: str | None = None, limit: int = 50) -> Page[ArticleSummary]:
+    """The organisation's articles, newest first (ids are time-ordered), filtered by state and
+    by when they were received (``since`` inclusive, ``until`` exclusive)."""
+    query = select(Article).where(Article.org_id == org_id)
+    if state is not None:
+        query = query.where(Article.state == state)
+    if since is not None:
+        query = query.where(Article.received_at >= since)
+    if until is not None:
+        query = query.where(Article.received_at < until)
+    if cursor:
+        (last_id,) = decode_cursor(cursor, arity=1)
+        query = query.where(Article.id < str(last_id))
+    limit = max(1, min(limit, 200))
+    rows = list(session.scalars(query.order_by(Article.id.desc()).limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    counts = dict(session.execute(
+        select(Claim.article_id, func.count()).where(
+            Claim.org_id == org_id, Claim.article_id.in_([r.id for r in rows]))
+        .group_by(Claim.article_id)).tuples().all()) if rows else {}
+    items = [ArticleSummary(id=r.id, state=r.state, title=r.title, url=r.url,
+                            received_at=as_utc(r.received_at),
+                            published_at=as_utc(r.published_at),
+                            processed_at=as_utc(r.processed_at),
+                            claim_count=counts.get(r.id, 0)) for r in rows]
+    return Page[ArticleSummary](items=items,
+                                next_cursor=encode_cursor([rows[-1].id]) if more else None)

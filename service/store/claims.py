@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from schemas.claims import ClaimOut, ClaimRecord, Evidence, TextRange, Verification
+from schemas.claims import (
+    ClaimOut,
+    ClaimRecord,
+    Evidence,
+    ReviewEvidence,
+    TextRange,
+    Verification,
+)
 from schemas.pages import Page
 from service.store.clock import as_utc
 from service.store.cursors import decode_cursor, encode_cursor
@@ -56,11 +63,19 @@ def get_claim(session: Session, *, org_id: str, claim_id: str) -> Claim:
 
 def list_claims(session: Session, *, org_id: str, state: str | None = None,
                 min_checkworthiness: float | None = None, claim_type: str | None = None,
-                cursor: str | None = None, limit: int = 50) -> Page[ClaimOut]:
-    """The review queue order: most check-worthy first, then oldest id."""
+                article_id: str | None = None, assignee: str | None = None,
+                auto: str | None = None, cursor: str | None = None,
+                limit: int = 50) -> Page[ClaimOut]:
+    """The review queue order: most check-worthy first, then oldest (ids are time-ordered)."""
     query = select(Claim).where(Claim.org_id == org_id)
     if state is not None:
         query = query.where(Claim.state == state)
+    if article_id is not None:
+        query = query.where(Claim.article_id == article_id)
+    if assignee is not None:
+        query = query.where(Claim.assignee == assignee)
+    if auto is not None:
+        query = query.where(Claim.auto == auto)
     if min_checkworthiness is not None:
         query = query.where(Claim.checkworthiness >= min_checkworthiness)
     if claim_type is not None:
@@ -161,6 +176,8 @@ def to_claim_out(row: Claim) -> ClaimOut:
             auto=row.auto, confidence=row.auto_confidence, reason=row.auto_reason,
             linked_at=as_utc(row.linked_at), state=row.state,
             verdict=row.verdict, assignee=row.assignee, reviewed_at=as_utc(row.reviewed_at),
-            version=row.version,
+            version=row.version, rationale=row.rationale, dismiss_reason=row.dismiss_reason,
+            reviewer=row.reviewer,
+            review_evidence=[ReviewEvidence.model_validate(e) for e in row.review_evidence or []],
         ),
     )

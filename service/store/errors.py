@@ -30,6 +30,11 @@ class InvalidCursor(InvalidInput):
     """A pagination cursor this service did not issue."""
 
 
+class WebhookTargetRefused(InvalidInput):
+    """A webhook URL this service will not send to: not http(s), credentials in it, or a
+    private, loopback or link-local address (unless the operator allows those)."""
+
+
 class EmptyText(InvalidInput):
     """An article with no text once white space is removed."""
 
@@ -48,3 +53,20 @@ class IdempotencyConflict(StoreError):
 
 class ArticleNotProcessed(StoreError):
     """The article's claims are not extracted and linked yet (queued, processing or failed)."""
+
+
+class Forbidden(StoreError):
+    """The caller's role does not allow this (it may see the row, not change it)."""
+
+
+class InvalidTransition(StoreError):
+    """A review state change the workflow does not allow (``schemas.review.TRANSITIONS``)."""
+
+
+class StaleVersion(StoreError):
+    """An ``If-Match`` naming a version that is not the claim's current one; ``extra`` holds
+    the current claim record, so the client can show what changed."""
+
+
+class ClaimNotVerified(StoreError):
+    """The claim has no published verdict yet (it is not ``verified``): no ClaimReview exists."""

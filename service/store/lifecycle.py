@@ -24,6 +24,8 @@ from service.store.articles import get_article
 from service.store.clock import utcnow
 from service.store.models import Article
 from service.store.queue import enqueue_process_article, job_is_pending
+from service.store.settings import Settings
+from service.store.webhooks import resend_pending_deliveries
 
 log = logging.getLogger(__name__)
 DONE: tuple[ArticleState, ...] = ("processed", "failed")
@@ -172,11 +174,13 @@ def resend_stale(factory: sessionmaker[Session], queue: Queue, *, grace: timedel
 
 
 class Sweeper:
-    """A daemon thread running ``resend_stale`` every ``interval`` seconds."""
+    """A daemon thread running ``resend_stale`` every ``interval`` seconds, and, given the
+    settings, ``resend_pending_deliveries`` (webhook deliveries whose job never got queued)."""
 
     def __init__(self, factory: sessionmaker[Session], queue: Queue, *, interval: float,
-                 grace: timedelta, job_timeout: int) -> None:
+                 grace: timedelta, job_timeout: int, settings: Settings | None = None) -> None:
         self._args = (factory, queue)
+        self._settings = settings
         self._interval, self._grace, self._timeout = interval, grace, job_timeout
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="claimdesk-sweeper", daemon=True)
@@ -190,9 +194,22 @@ class Sweeper:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
-            try:
-                sent = resend_stale(*self._args, grace=self._grace, job_timeout=self._timeout)
-                if sent:
-                    log.info("sweeper enqueued %d article(s)", sent)
-            except Exception:  # keep sweeping whatever one pass hit
-                log.exception("sweep failed")
+            self.sweep()
+
+    def sweep(self) -> None:
+        """One pass; an error in one part is logged and does not stop the other."""
+        try:
+            sent = resend_stale(*self._args, grace=self._grace, job_timeout=self._timeout)
+            if sent:
+                log.info("sweeper enqueued %d article(s)", sent)
+        except Exception:  # keep sweeping whatever one pass hit
+            log.exception("sweep failed")
+        if self._settings is None:
+            return
+        try:
+            queued = resend_pending_deliveries(*self._args, grace=self._grace,
+                                               settings=self._settings)
+            if queued:
+                log.info("sweeper queued %d webhook deliveries", queued)
+        except Exception:
+            log.exception("webhook sweep failed")

@@ -35,6 +35,39 @@ class Organisation(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The organisation's own rating scale (``schemas.review.RatingScale`` as JSON); null: the
+    # default scale of DESIGN.md.
+    rating_scale: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+
+
+class ApiKey(Base):
+    """An API key: its SHA-256 only (the key itself is shown once, when created)."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_org", "org_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class WebSession(Base):
+    """A signed-in review page: the cookie's SHA-256, the key it was opened with, its CSRF token."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
 
 
 class Article(Base):
@@ -94,6 +127,11 @@ class Claim(Base):
     assignee: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, default=1)
+    rationale: Mapped[str | None] = mapped_column(Text, nullable=True)
+    dismiss_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The evidence a reviewer cites for the verdict: ``schemas.review.ReviewEvidence`` as JSON.
+    review_evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    reviewer: Mapped[str | None] = mapped_column(String(200), nullable=True)
     linked_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Full-text index of ``statement``: SQLite FTS5 table ``claims_fts`` on the rowid,
@@ -178,3 +216,67 @@ class Passage(Base):
     heading: Mapped[str | None] = mapped_column(Text)
     spans: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class ClaimEvent(Base):
+    """The review history of a claim, append-only: who changed what, from what, to what.
+
+    ``actor`` is the API key's id, ``actor_name`` its name at the time; ``changes`` maps each
+    field to ``{"old": ..., "new": ...}``. No foreign key to ``claims``: the log outlives a
+    claim that is extracted again.
+    """
+
+    __tablename__ = "claim_events"
+    __table_args__ = (Index("ix_claim_events_claim", "org_id", "claim_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    claim_id: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(40))
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Webhook(Base):
+    """A newsroom tool's endpoint for ``article.processed`` and ``claim.verified`` events.
+
+    ``secret`` is the Standard Webhooks signing secret (``whsec_`` + base64); it is kept in
+    clear because signing needs it, and shown only once, when the webhook is created.
+    """
+
+    __tablename__ = "webhooks"
+    __table_args__ = (Index("ix_webhooks_org", "org_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    url: Mapped[str] = mapped_column(Text)
+    events_text: Mapped[str] = mapped_column(String(200))
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    @property
+    def events(self) -> list[str]:
+        return [e for e in self.events_text.split(",") if e]
+
+
+class WebhookDelivery(Base):
+    """One event sent to one webhook: its message id (the same on every retry), its payload,
+    and every attempt made (``attempts``: ``[{"at", "status_code", "error", "duration_ms"}]``).
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_hook", "org_id", "webhook_id", "id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    webhook_id: Mapped[str] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)

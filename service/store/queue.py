@@ -6,9 +6,12 @@ arguments are plain JSON values (a relink job's scope is ``schemas.relink.Relink
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry
 from rq.job import Job
 
@@ -21,6 +24,9 @@ PROCESS_ARTICLE_FAILED = "workers.jobs.on_process_article_failure"
 LINK_ARTICLE = "workers.jobs.link_article"
 RELINK_CLAIMS = "workers.jobs.relink_claims"
 RETRY_INTERVALS = [10, 60, 300]
+DELIVER_WEBHOOK = "workers.jobs.deliver_webhook"
+DELIVER_WEBHOOK_FAILED = "workers.jobs.on_deliver_webhook_failure"
+log = logging.getLogger(__name__)
 
 
 def connect_redis(url: str) -> Redis:
@@ -93,3 +99,55 @@ def job_is_pending(queue: Queue, article_id: str) -> bool:
         ):
             return True
     return False
+
+
+def webhook_job_id(delivery_id: str) -> str:
+    return f"webhook-{delivery_id}"
+
+
+def webhook_retry_intervals(settings: Settings) -> list[int]:
+    """Seconds before each retry: ``webhook_retry_base``, doubled for each next one."""
+    return [settings.webhook_retry_base * 2**i for i in range(settings.webhook_max_retries)]
+
+
+def enqueue_webhook_delivery(queue: Queue, *, org_id: str, delivery_id: str,
+                             settings: Settings) -> Job:
+    """Queue one webhook delivery: ``webhook_max_retries`` retries with exponential backoff
+    (they wait in RQ's scheduled registry: workers run the scheduler), a callback that marks
+    the delivery failed once none is left."""
+    intervals = webhook_retry_intervals(settings)
+    return queue.enqueue(
+        DELIVER_WEBHOOK,
+        kwargs={"delivery_id": delivery_id, "org_id": org_id},
+        job_id=webhook_job_id(delivery_id),
+        retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+        on_failure=Callback(DELIVER_WEBHOOK_FAILED),
+        job_timeout=int(settings.webhook_timeout * 4) + 30,
+        failure_ttl=7 * 24 * 3600,
+        result_ttl=3600,
+    )
+
+
+def queue_deliveries(queue: Queue, *, org_id: str, delivery_ids: Sequence[str],
+                     settings: Settings) -> int:
+    """Queue deliveries recorded in a committed transaction; how many were queued.
+
+    When Redis is away this logs and returns: the deliveries stay ``pending`` and the sweeper
+    queues them later (``service.store.webhooks.resend_pending_deliveries``).
+    """
+    queued = 0
+    for delivery_id in delivery_ids:
+        try:
+            enqueue_webhook_delivery(queue, org_id=org_id, delivery_id=delivery_id,
+                                     settings=settings)
+        except RedisError as exc:
+            log.warning("could not queue webhook delivery %s, the sweeper will retry: %s",
+                        delivery_id, exc)
+            break
+        queued += 1
+    return queued
+
+
+def webhook_job_exists(queue: Queue, delivery_id: str) -> bool:
+    """True when Redis holds the delivery's job, in any state (a retry waiting included)."""
+    return queue.fetch_job(webhook_job_id(delivery_id)) is not None

@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     semantic_rerank: bool = True
     relink_max_claims: int = 500  # claims one relink job links again (a follow-up does more)
     relink_claims_per_passage: int = 20  # claims each new passage of a source can pick
+    # Where people and newsroom tools reach this service (links in ClaimReview and webhooks).
+    public_url: str = "http://127.0.0.1:8000"
+    # ClaimReview ``url``: the page where the fact-check is published; ``{public_url}`` and
+    # ``{claim_id}`` are filled in.
+    claimreview_url_template: str = "{public_url}/review/claims/{claim_id}"
+    # Webhook targets on private, loopback or link-local addresses are refused unless this is on.
+    webhook_allow_private: bool = False
+    webhook_timeout: float = 10.0  # seconds per delivery attempt
+    webhook_max_retries: int = 6  # after the first attempt
+    webhook_retry_base: int = 30  # seconds before the first retry; doubled for each next one
+    review_session_hours: float = 12.0  # how long a review page sign-in lasts
 
     @field_validator("database_url")
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from schemas.review import BEST_RATING, DEFAULT_RATING_SCALE, WORST_RATING, RatingScale
 from schemas.sources import SourceCreate
 from service.store.errors import InvalidInput
 from service.store.models import Claim, Source
@@ -29,19 +30,24 @@ def claim_source_url(claim_id: str) -> str:
 
 
 def record_verified_claim(session: Session, *, org_id: str, claim: Claim,
-                          publisher: str | None = None) -> Source:
-    """Store a reviewer's verdict on ``claim`` as a ``fact_check`` of the organisation.
+                          publisher: str | None = None,
+                          scale: RatingScale | None = None) -> Source:
+    """Store a reviewer's verdict on ``claim`` as a ``fact_check`` of the organisation, rated
+    on ``scale`` (the default scale when None).
 
     :raise InvalidInput: the claim has no verdict yet.
     """
     if claim.org_id != org_id or not claim.verdict:
         raise InvalidInput("only a claim of this organisation with a verdict can be recorded")
-    value = RATING_VALUES.get(claim.verdict)
+    level = (scale or DEFAULT_RATING_SCALE).level(claim.verdict)
+    value = level.value if level is not None else RATING_VALUES.get(claim.verdict)
+    label = level.label if level is not None else RATING_LABELS.get(claim.verdict,
+                                                                     claim.verdict)
     source = SourceCreate(
         kind="fact_check", url=claim_source_url(claim.id), claim_reviewed=claim.statement,
-        claimant=claim.speaker, rating_text=RATING_LABELS.get(claim.verdict, claim.verdict),
-        rating_value=value, best_rating=5 if value is not None else None,
-        worst_rating=1 if value is not None else None, publisher=publisher,
+        claimant=claim.speaker, rating_text=label, rating_value=value,
+        best_rating=BEST_RATING if value is not None else None,
+        worst_rating=WORST_RATING if value is not None else None, publisher=publisher,
         published_at=claim.reviewed_at,
         metadata={"claim_id": claim.id, "article_id": claim.article_id},
     )

@@ -11,6 +11,7 @@ from rq import Queue
 
 from service.app import create_app
 from service.store.models import Organisation
+from tests.conftest import bearer
 from tests.factories import make_article, make_claim_record, store_claims
 from tests.support.servers import free_port
 
@@ -68,10 +69,11 @@ def test_relink_of_an_article_not_processed_is_409(client: TestClient, session_f
     assert Queue("claimdesk", connection=redis).count == 0
 
 
-def test_relink_with_redis_down_is_503(settings: Any, session_factory: Any) -> None:
+def test_relink_with_redis_down_is_503(settings: Any, session_factory: Any,
+                                       make_key: Any) -> None:
     article_id = processed_article(session_factory)
     unreachable = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
-    with TestClient(create_app(unreachable)) as client:
+    with TestClient(create_app(unreachable), headers=bearer(make_key())) as client:
         response = client.post(f"/v1/articles/{article_id}/relink")
     assert response.status_code == 503
     assert response.json()["type"] == PROBLEM + "queue-unavailable"

@@ -8,6 +8,7 @@ from rq import Queue
 
 from service.app import create_app
 from service.store import articles
+from tests.conftest import bearer
 from tests.support.servers import free_port
 
 PROBLEM = "https://claimdesk.dev/problems/"
@@ -129,9 +130,10 @@ def test_read_unknown_article_is_404_problem(client: TestClient) -> None:
     assert client.get("/v1/articles/art_missing/claims").status_code == 404
 
 
-def test_redis_down_on_post_still_stores_and_answers_202(settings, session_factory) -> None:
+def test_redis_down_on_post_still_stores_and_answers_202(settings, session_factory,
+                                                          make_key) -> None:
     unreachable = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
-    with TestClient(create_app(unreachable)) as client:
+    with TestClient(create_app(unreachable), headers=bearer(make_key())) as client:
         response = post(client, {"text": "Exports fell 4 percent in March."})
         assert response.status_code == 202
         stored = client.get(response.headers["Location"]).json()

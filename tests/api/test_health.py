@@ -39,7 +39,8 @@ def test_database_down_gives_503_problem_and_queues_nothing(settings, redis) -> 
         update={"database_url": f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none"}
     )
     with TestClient(create_app(down, migrate=False)) as client:
-        response = client.post("/v1/articles", json={"text": "Exports fell 4 percent."})
+        response = client.post("/v1/articles", json={"text": "Exports fell 4 percent."},
+                               headers={"Authorization": "Bearer cdk_any"})
         ready = client.get("/readyz")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from rq import Queue
 
 from service.app import create_app
+from tests.conftest import bearer
 from tests.support.servers import free_port
 
 PROBLEM = "https://claimdesk.dev/problems/"
@@ -174,9 +175,10 @@ def test_deleting_a_source_queues_relinking_of_the_claims_citing_it(client: Test
     assert [scope["source_ids"] for scope in relink_scopes(redis)] == [[source_id]]
 
 
-def test_a_source_is_stored_when_redis_is_down(settings: Any, session_factory: Any) -> None:
+def test_a_source_is_stored_when_redis_is_down(settings: Any, session_factory: Any,
+                                                make_key: Any) -> None:
     unreachable = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
-    with TestClient(create_app(unreachable)) as client:
+    with TestClient(create_app(unreachable), headers=bearer(make_key())) as client:
         response = post(client, REPORT)
         assert response.status_code == 201
         assert client.get(response.headers["Location"]).status_code == 200

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,13 +25,19 @@ ARTICLE = {"text": KRISHNA, "title": "IBM pauses hiring", "published_at": "2023-
 
 
 @contextmanager
-def running_service(env: dict[str, str], workers: int = 1) -> Iterator[str]:
-    """`claimdesk serve` in a subprocess; yields its base URL once /healthz answers."""
+def running_service(env: dict[str, str], workers: int = 1) -> Iterator[httpx.Client]:
+    """`claimdesk serve` in a subprocess, on a database with no API key yet; yields a client
+    of its base URL, signed in with the admin key it prints at start-up, once /healthz
+    answers."""
     port = free_port()
     command = [sys.executable, "-m", "service.cli", "serve", "--port", str(port),
                "--workers", str(workers)]
-    process = subprocess.Popen(command, env=env, start_new_session=True)
+    process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.PIPE,
+                               text=True)
     base = f"http://127.0.0.1:{port}"
+    printed: list[str] = []
+    reader = threading.Thread(target=lambda: printed.extend(process.stdout or []), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -42,7 +49,12 @@ def running_service(env: dict[str, str], workers: int = 1) -> Iterator[str]:
                 pass
             assert time.monotonic() < deadline, "claimdesk serve did not come up"
             time.sleep(0.2)
-        yield base
+        key = next(line.strip() for line in printed if line.startswith("cdk_"))
+        assert any(f"Authorization: Bearer {key}" in line for line in printed)
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"},
+                          timeout=5) as client:
+            assert httpx.get(base + "/v1/articles", timeout=5).status_code == 401
+            yield client
     finally:
         process.terminate()
         try:
@@ -59,21 +71,21 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
-def wait_until_processed(base: str, location: str, timeout: float = 90) -> dict:
+def wait_until_processed(api: httpx.Client, location: str, timeout: float = 90) -> dict:
     deadline = time.monotonic() + timeout
     while True:
-        article = httpx.get(base + location, timeout=5).json()
+        article = api.get(location).json()
         if article["state"] in ("processed", "failed"):
             return article
         assert time.monotonic() < deadline, f"article still {article['state']}"
         time.sleep(0.3)
 
 
-def check_article_claims(base: str, article: dict) -> list[dict]:
+def check_article_claims(api: httpx.Client, article: dict) -> list[dict]:
     """Every claim and span points at its own text in the stored article."""
     assert article["state"] == "processed", article.get("failure_reason")
-    claims = httpx.get(f"{base}/v1/articles/{article['id']}/claims",
-                       params={"limit": 200}).json()["items"]
+    claims = api.get(f"/v1/articles/{article['id']}/claims",
+                     params={"limit": 200}).json()["items"]
     text = article["text"]
     assert claims
     for claim in claims:
@@ -88,14 +100,13 @@ def test_post_poll_read_with_redis_and_database_urls(settings: Settings, session
     env = os.environ | {"REDIS_URL": settings.redis_url or "",
                         "DATABASE_URL": settings.resolved_database_url(),
                         "CLAIMDESK_DATA_DIR": str(settings.data_dir)}
-    with running_service(env) as base:
-        accepted = httpx.post(base + "/v1/articles", json=ARTICLE,
-                              headers={"Idempotency-Key": "e2e-1"})
+    with running_service(env) as api:
+        accepted = api.post("/v1/articles", json=ARTICLE, headers={"Idempotency-Key": "e2e-1"})
         assert accepted.status_code == 202
-        article = wait_until_processed(base, accepted.headers["location"])
-        claims = check_article_claims(base, article)
-        assert httpx.get(base + "/readyz").json()["status"] == "ready"
-        one = httpx.get(f"{base}/v1/claims/{claims[0]['id']}").json()
+        article = wait_until_processed(api, accepted.headers["location"])
+        claims = check_article_claims(api, article)
+        assert api.get("/readyz").json()["status"] == "ready"
+        one = api.get(f"/v1/claims/{claims[0]['id']}").json()
         assert one == claims[0]
     spans = [s for c in claims for s in c["spans"]]
     assert {"kind": "entity", "label": "PERSON"}.items() <= next(
@@ -109,11 +120,11 @@ def test_post_poll_read_with_redis_and_database_urls(settings: Settings, session
 def test_make_run_defaults_embed_redis_and_sqlite(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     env["CLAIMDESK_DATA_DIR"] = str(tmp_path / "data")
-    with running_service(env) as base:
-        accepted = httpx.post(base + "/v1/articles", json=ARTICLE)
+    with running_service(env) as api:
+        accepted = api.post("/v1/articles", json=ARTICLE)
         assert accepted.status_code == 202
-        article = wait_until_processed(base, accepted.headers["location"])
-        check_article_claims(base, article)
+        article = wait_until_processed(api, accepted.headers["location"])
+        check_article_claims(api, article)
     assert (tmp_path / "data" / "claimdesk.sqlite3").exists()
 
 

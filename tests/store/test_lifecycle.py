@@ -15,6 +15,7 @@ from service.store import articles, lifecycle
 from service.store.clock import utcnow
 from service.store.lifecycle import resend_stale
 from service.store.queue import enqueue_process_article
+from tests.conftest import bearer
 from tests.factories import make_article
 from tests.support.servers import free_port, throwaway_redis
 
@@ -66,11 +67,12 @@ def test_sweeper_waits_out_the_grace_period(session_factory, redis) -> None:
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs a redis-server binary")
 def test_article_posted_while_redis_is_down_is_queued_once_redis_answers(settings,
-                                                                         session_factory) -> None:
+                                                                         session_factory,
+                                                                         make_key) -> None:
     port = free_port()
     down = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0",
                                        "sweep_interval": 0.2, "sweep_grace_seconds": 0})
-    with TestClient(create_app(down)) as client:
+    with TestClient(create_app(down), headers=bearer(make_key())) as client:
         response = client.post("/v1/articles", json={"text": "Exports fell 4 percent in March."})
         assert response.status_code == 202
         article_id = response.json()["id"]
