@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from schemas.claims import ClaimOut
+from schemas.fields import DatetimeIn, JsonObject, RequestModel, UtcDatetime
 
 ArticleState = Literal["queued", "processing", "processed", "failed"]
 
 
-class ArticleCreate(BaseModel):
+class ArticleCreate(RequestModel):
     """``POST /v1/articles``: plain ``text`` or ``html`` (main text is extracted from it)."""
 
-    model_config = ConfigDict(extra="forbid")
+    nul_checked_later = frozenset({"text"})  # intake refuses it as binary-text
 
     text: str | None = Field(default=None, description="The article's plain text.")
     html: str | None = Field(default=None, description="The article as HTML, instead of text.")
@@ -23,11 +23,11 @@ class ArticleCreate(BaseModel):
                               description="The headline, kept as sent.")
     url: str | None = Field(default=None, max_length=4000,
                             description="Where the article is published, kept as sent.")
-    published_at: datetime | None = Field(
+    published_at: DatetimeIn | None = Field(
         default=None, description="Anchors relative dates; the receipt time is used without it."
     )
     language: str = Field(default="en", description="ISO 639-1 code of the article's language.")
-    metadata: dict[str, Any] = Field(
+    metadata: JsonObject = Field(
         default_factory=dict, description="Anything of yours (a CMS id, a section): stored and "
         "returned as sent, never read."
     )
@@ -48,11 +48,11 @@ class ArticleOut(BaseModel):
     title: str | None = Field(default=None, description="The headline, as sent.")
     url: str | None = Field(default=None, description="The article's URL, as sent.")
     language: str = Field(description="ISO 639-1 code of the article's language.")
-    published_at: datetime | None = Field(default=None,
-                                          description="When it was published, as sent.")
-    received_at: datetime = Field(description="When the service received it.")
-    processed_at: datetime | None = Field(default=None,
-                                          description="When its claims were extracted.")
+    published_at: UtcDatetime | None = Field(default=None,
+                                             description="When it was published (as sent, in UTC).")
+    received_at: UtcDatetime = Field(description="When the service received it.")
+    processed_at: UtcDatetime | None = Field(default=None,
+                                             description="When its claims were extracted.")
     failure_reason: str | None = Field(default=None,
                                        description="Why processing failed (state failed).")
     metadata: dict[str, Any] = Field(default_factory=dict,
@@ -84,11 +84,11 @@ class ArticleSummary(BaseModel):
     state: ArticleState = Field(description="queued, processing, processed or failed.")
     title: str | None = Field(default=None, description="The title sent with the article.")
     url: str | None = Field(default=None, description="The article's URL, as sent.")
-    received_at: datetime = Field(description="When the service accepted the article.")
-    published_at: datetime | None = Field(default=None,
-                                          description="When the article was published, as "
-                                          "sent.")
-    processed_at: datetime | None = Field(default=None,
-                                          description="When its claims were extracted and "
-                                          "linked (null until then).")
+    received_at: UtcDatetime = Field(description="When the service accepted the article.")
+    published_at: UtcDatetime | None = Field(default=None,
+                                             description="When the article was published "
+                                             "(as sent, in UTC).")
+    processed_at: UtcDatetime | None = Field(default=None,
+                                             description="When its claims were extracted "
+                                             "and linked (null until then).")
     claim_count: int = Field(description="How many claims were extracted (0 until processed).")

@@ -6,7 +6,6 @@ Offsets are Python string indices into the article text as stored:
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,6 +16,8 @@ from pydantic import (
     model_serializer,
 )
 from typing_extensions import TypedDict
+
+from schemas.fields import DateOrUtcDatetime, RequestModel, UtcDatetime
 
 SpanKind = Literal["quantity", "date", "entity", "quote"]
 Comparator = Literal["=", ">", ">=", "<", "<=", "~"]
@@ -187,7 +188,7 @@ class Evidence(BaseModel):
     title: str | None = Field(default=None, description="The source's title.")
     url: str | None = Field(default=None, description="Where the source can be read.")
     publisher: str | None = Field(default=None, description="Who published the source.")
-    published_at: str | None = Field(
+    published_at: DateOrUtcDatetime | None = Field(
         default=None, description="When the source was published: an ISO date, or date and "
         "time when it has one."
     )
@@ -203,10 +204,8 @@ class Evidence(BaseModel):
                                "'date 2020-04 matches'.")
 
 
-class ReviewEvidence(BaseModel):
+class ReviewEvidence(RequestModel):
     """A piece of evidence a reviewer cites for the verdict."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: str | None = Field(default=None, max_length=4000, description="Where it can be read.")
     source_id: str | None = Field(default=None, max_length=40,
@@ -233,7 +232,7 @@ class Verification(BaseModel):
                               description="How sure the automatic assessment is, 0 to 1.")
     reason: str | None = Field(default=None,
                                description="Why the automatic assessment is what it is.")
-    linked_at: datetime | None = Field(
+    linked_at: UtcDatetime | None = Field(
         default=None, description="When the evidence shown was last looked up (null: never)."
     )
     state: ReviewState = Field(default="queued", description="The review state: queued, "
@@ -242,8 +241,8 @@ class Verification(BaseModel):
                                 "of the organisation's rating scale (null until reviewed).")
     assignee: str | None = Field(default=None,
                                  description="Who is reviewing the claim (null: nobody).")
-    reviewed_at: datetime | None = Field(default=None,
-                                         description="When the verdict was last set.")
+    reviewed_at: UtcDatetime | None = Field(default=None,
+                                            description="When the verdict was last set.")
     version: int = Field(default=1, description="Counts the review's writes; send it as "
                          "``If-Match`` when changing the review (the ``ETag``).")
     rationale: str | None = Field(default=None,

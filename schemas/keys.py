@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from schemas.fields import RequestModel, UtcDatetime
 
 Role = Literal["submitter", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("submitter", "reviewer", "admin")
@@ -16,10 +17,8 @@ def role_allows(role: str, needed: str) -> bool:
     return ROLES.index(role) >= ROLES.index(needed)  # type: ignore[arg-type]
 
 
-class KeyCreate(BaseModel):
+class KeyCreate(RequestModel):
     """``POST /v1/keys``: a new key in the caller's organisation."""
-
-    model_config = ConfigDict(extra="forbid")
 
     role: Role = Field(description="submitter (send and read articles and claims), reviewer "
                        "(also assign and review claims) or admin (also keys, webhooks, sources "
@@ -37,12 +36,12 @@ class KeyOut(BaseModel):
     role: Role = Field(description="What the key may do.")
     name: str | None = Field(default=None, description="Who or what uses the key.")
     prefix: str = Field(description="The first characters of the key, to recognise it.")
-    created_at: datetime = Field(description="When the key was created.")
-    revoked_at: datetime | None = Field(default=None,
-                                        description="When the key was revoked (null: active).")
-    last_used_at: datetime | None = Field(default=None,
-                                          description="When the key last authenticated a "
-                                          "request (to the minute).")
+    created_at: UtcDatetime = Field(description="When the key was created.")
+    revoked_at: UtcDatetime | None = Field(default=None, description="When the key was revoked "
+                                           "(null: active).")
+    last_used_at: UtcDatetime | None = Field(default=None,
+                                             description="When the key last authenticated a "
+                                             "request (to the minute).")
 
 
 class KeyCreated(KeyOut):

@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 class FieldError(BaseModel):
     """One invalid part of the request."""
 
-    loc: list[str] = Field(description="Where it is: 'body', 'query', 'path' or 'header', then "
-                           "the field names and list indexes down to the value, e.g. "
-                           "['body', 'published_at'].")
+    loc: list[str] = Field(description="Where it is. In the body: the field names and list "
+                           "indexes down to the value, e.g. ['published_at'], ['3', 'url'] (the "
+                           "fourth item's url), [] for the body as a whole. A parameter: where "
+                           "it is sent, then its name, e.g. ['query', 'limit'], "
+                           "['header', 'Idempotency-Key'].")
     msg: str = Field(description="What is wrong with it.")
 
 

@@ -12,6 +12,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.fields import UtcDatetime
+
 
 class RelinkScope(BaseModel):
     """Which claims of an organisation a relink job links again."""
@@ -50,7 +52,7 @@ class RelinkQueued(BaseModel):
 
     job_id: str = Field(description="The queued job's id.")
     article_id: str = Field(description="The article whose claims are linked again.")
-    linked_before: datetime = Field(
+    linked_before: UtcDatetime = Field(
         description="The article's claims show verification.linked_at at or after this time "
         "once the job has run."
     )

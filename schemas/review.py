@@ -7,12 +7,12 @@ also hand a claim back (``in_review`` -> ``queued``) and reopen a decided one (`
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from schemas.claims import ReviewEvidence, ReviewState
+from schemas.fields import RequestModel, UtcDatetime
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "queued": frozenset({"in_review"}),
@@ -22,10 +22,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class RatingLevel(BaseModel):
+class RatingLevel(RequestModel):
     """One verdict of the rating scale and its ClaimReview rating."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$",
                       description="The verdict as the API takes it, e.g. ``mostly_true``.")
@@ -41,10 +39,8 @@ BEST_RATING = 5
 WORST_RATING = 1
 
 
-class RatingScale(BaseModel):
+class RatingScale(RequestModel):
     """The organisation's verdicts, best first."""
-
-    model_config = ConfigDict(extra="forbid")
 
     levels: list[RatingLevel] = Field(min_length=1, max_length=20,
                                       description="The verdicts a reviewer can give, each "
@@ -72,24 +68,20 @@ DEFAULT_RATING_SCALE = RatingScale(levels=[
 ])
 
 
-class AssignRequest(BaseModel):
+class AssignRequest(RequestModel):
     """``POST /v1/claims/{id}/assign``: to the caller, or (admins) to someone else."""
-
-    model_config = ConfigDict(extra="forbid")
 
     assignee: str | None = Field(default=None, min_length=1, max_length=200,
                                  description="Who reviews the claim: a key id or a name. "
                                  "Only an admin may assign to someone other than themself.")
 
 
-class ClaimPatch(BaseModel):
+class ClaimPatch(RequestModel):
     """``PATCH /v1/claims/{id}`` (with ``If-Match``): the fields a reviewer sets.
 
     Absent fields stay as they are. ``verified`` needs a ``verdict`` (given now or before);
     ``dismissed`` needs a ``reason``.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     state: ReviewState | None = Field(default=None, description="The new review state.")
     verdict: str | None = Field(default=None, max_length=32,
@@ -110,7 +102,7 @@ class ClaimEventOut(BaseModel):
     action: str = Field(description="``assign`` or ``review``.")
     actor: str = Field(description="The id of the key that made the change.")
     actor_name: str | None = Field(default=None, description="That key's name at the time.")
-    at: datetime = Field(description="When the change was made.")
+    at: UtcDatetime = Field(description="When the change was made.")
     version: int = Field(description="The claim's review version after the change.")
     changes: dict[str, dict[str, Any]] = Field(
         description="Each changed field with its ``old`` and ``new`` value.")

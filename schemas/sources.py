@@ -7,18 +7,17 @@ into ``text`` for a document and into ``claim_reviewed`` for a fact check.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+from schemas.fields import DatetimeIn, JsonObject, RequestModel, UtcDatetime
 
 SourceKind = Literal["fact_check", "document"]
 
 
-class SourceCreate(BaseModel):
+class SourceCreate(RequestModel):
     """``POST /v1/sources`` and one imported record; a source with a known URL is updated."""
-
-    model_config = ConfigDict(extra="forbid")
 
     kind: SourceKind = Field(description="fact_check (a published review of a claim, with its "
                              "rating) or document (a report, statistics page, press release, "
@@ -28,7 +27,7 @@ class SourceCreate(BaseModel):
     title: str | None = Field(default=None, max_length=2000, description="The source's title.")
     publisher: str | None = Field(default=None, max_length=500,
                                   description="Who published it.")
-    published_at: datetime | None = Field(
+    published_at: DatetimeIn | None = Field(
         default=None, description="When it was published; anchors the relative dates in it."
     )
     text: str | None = Field(default=None, description="A document's text (documents only).")
@@ -46,8 +45,8 @@ class SourceCreate(BaseModel):
                                       description="The best value of that scale (bestRating).")
     worst_rating: float | None = Field(default=None, description="The worst value of that "
                                        "scale (worstRating).")
-    metadata: dict[str, Any] = Field(default_factory=dict, description="Anything of yours: "
-                                     "stored and returned as sent, never read.")
+    metadata: JsonObject = Field(default_factory=dict, description="Anything of yours: "
+                                 "stored and returned as sent, never read.")
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> SourceCreate:
@@ -84,7 +83,8 @@ class SourceOut(BaseModel):
     url: str | None = Field(default=None, description="Where the source can be read.")
     title: str | None = Field(default=None, description="The source's title.")
     publisher: str | None = Field(default=None, description="Who published it.")
-    published_at: datetime | None = Field(default=None, description="When it was published.")
+    published_at: UtcDatetime | None = Field(default=None,
+                                             description="When it was published.")
     text: str | None = Field(default=None, description="A document's text (null for a fact "
                              "check).")
     claim_reviewed: str | None = Field(default=None, description="The claim a fact check "
@@ -100,8 +100,8 @@ class SourceOut(BaseModel):
                                        description="The worst value of its scale.")
     metadata: dict[str, Any] = Field(default_factory=dict,
                                      description="What was sent as metadata, unchanged.")
-    created_at: datetime = Field(description="When the source was first stored.")
-    updated_at: datetime = Field(description="When it was last changed.")
+    created_at: UtcDatetime = Field(description="When the source was first stored.")
+    updated_at: UtcDatetime = Field(description="When it was last changed.")
     passages: list[PassageOut] | None = Field(
         default=None, description="Its passages in order, as searched (when the source is "
         "read one at a time; null in lists)."
@@ -122,8 +122,8 @@ class SearchHit(BaseModel):
     title: str | None = Field(default=None, description="The source's title.")
     url: str | None = Field(default=None, description="Where the source can be read.")
     publisher: str | None = Field(default=None, description="Who published the source.")
-    published_at: datetime | None = Field(default=None,
-                                          description="When the source was published.")
+    published_at: UtcDatetime | None = Field(default=None,
+                                             description="When the source was published.")
     claimant: str | None = Field(default=None,
                                  description="Who made the claim a fact check reviewed.")
     rating_text: str | None = Field(default=None,

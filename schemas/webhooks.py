@@ -8,10 +8,11 @@ seconds of the attempt) and ``webhook-signature`` (``v1,`` + base64 HMAC-SHA256 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from schemas.fields import RequestModel, UtcDatetime
 
 WebhookEvent = Literal["article.processed", "claim.verified"]
 WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = ("article.processed", "claim.verified")
@@ -19,10 +20,8 @@ DeliveryState = Literal["pending", "delivered", "failed"]
 MAX_URL_LENGTH = 2000
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(RequestModel):
     """``POST /v1/webhooks``: an endpoint and the events it wants."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: str = Field(min_length=1, max_length=MAX_URL_LENGTH,
                      description="Where events are POSTed: an http or https URL with no user "
@@ -40,7 +39,7 @@ class WebhookOut(BaseModel):
     id: str = Field(description="The webhook's id (``whk_...``).")
     url: str = Field(description="Where events are POSTed.")
     events: list[WebhookEvent] = Field(description="The events sent to it.")
-    created_at: datetime = Field(description="When the webhook was created.")
+    created_at: UtcDatetime = Field(description="When the webhook was created.")
 
 
 class WebhookCreated(WebhookOut):
@@ -54,7 +53,7 @@ class WebhookCreated(WebhookOut):
 class DeliveryAttempt(BaseModel):
     """One try at sending a delivery."""
 
-    at: datetime = Field(description="When the attempt started.")
+    at: UtcDatetime = Field(description="When the attempt started.")
     status_code: int | None = Field(default=None, description="The HTTP status the endpoint "
                                     "answered (null: no answer, see ``error``).")
     error: str | None = Field(default=None, description="Why the attempt failed, when it did "
@@ -76,6 +75,6 @@ class WebhookDeliveryOut(BaseModel):
     payload: dict[str, Any] = Field(description="The body sent: ``type``, ``timestamp`` "
                                     "(RFC 3339) and ``data``.")
     attempts: list[DeliveryAttempt] = Field(description="Every attempt, oldest first.")
-    created_at: datetime = Field(description="When the event happened.")
-    delivered_at: datetime | None = Field(default=None, description="When an attempt got a "
-                                          "2xx answer (null: not delivered).")
+    created_at: UtcDatetime = Field(description="When the event happened.")
+    delivered_at: UtcDatetime | None = Field(default=None, description="When an attempt got "
+                                             "a 2xx answer (null: not delivered).")

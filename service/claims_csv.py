@@ -13,9 +13,9 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from schemas.fields import rfc3339
 from schemas.review import RatingScale
 from service.claimreview import rating_level
-from service.store.clock import as_utc
 from service.store.models import Article, Claim
 
 COLUMNS = (
@@ -38,7 +38,7 @@ def safe_cell(value: Any) -> str:
 def claim_row(claim: Claim, article: Article, scale: RatingScale) -> list[str]:
     """One claim as the cells of ``COLUMNS``."""
     label = rating_level(scale, claim.verdict).label if claim.verdict else None
-    reviewed_at = as_utc(claim.reviewed_at).isoformat() if claim.reviewed_at else None
+    reviewed_at = rfc3339(claim.reviewed_at) if claim.reviewed_at else None
     values = (
         claim.id, claim.article_id, article.url, article.title, claim.start_offset,
         claim.end_offset, claim.text, claim.statement, claim.checkworthiness,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -13,29 +12,47 @@ from datetime import datetime
 
 from service.store.settings import Settings
 
+log = logging.getLogger("service.cli")  # also when run as ``python -m service.cli``
+
 
 def serve_command(args: argparse.Namespace) -> int:
     """The API, plus an embedded Redis and supervised workers unless REDIS_URL is set."""
-    import uvicorn
-
     from service.app import create_app
-    from service.embedded import EmbeddedRedis, WorkerSupervisor
+    from service.embedded import DataDirInUse, EmbeddedRedis
     from service.keys_cli import bootstrap_admin_key
+    from service.logs import describe_serving, uvicorn_log_options
+    from service.server_options import freeze_heap, server_options
     from service.store.migrate import upgrade_database
+    from service.supervisor import WorkerSupervisor, run_api
 
     settings = Settings()
-    embedded = EmbeddedRedis(settings.data_dir) if settings.embedded_redis else None
+    try:
+        embedded = EmbeddedRedis(settings.data_dir) if settings.embedded_redis else None
+    except DataDirInUse as exc:
+        sys.stderr.write(f"claimdesk serve: {exc}\n")
+        return 2
     if embedded is not None:
         settings = settings.model_copy(update={"redis_url": embedded.url})
     upgrade_database(settings)
     bootstrap_admin_key(settings, base_url=f"http://{args.host}:{args.port}")
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # uvicorn re-raises it after shutdown
+    for signum in (signal.SIGTERM, signal.SIGINT):  # uvicorn re-raises them after shutdown
+        signal.signal(signum, _exit_on_sigterm)
     supervisor = None
-    if embedded is not None or args.workers:
-        supervisor = WorkerSupervisor(settings, args.workers or settings.workers)
+    workers = _worker_count(args.workers, settings, embedded=embedded is not None)
+    if workers:
+        supervisor = WorkerSupervisor(settings, workers)
         supervisor.start()
+    log.info(describe_serving(settings, url=f"http://{args.host}:{args.port}",
+                              embedded_redis=embedded is not None,
+                              workers=len(supervisor.processes) if supervisor else 0))
+    app = create_app(settings, migrate=False)
+    freeze_heap()
     try:
-        uvicorn.run(create_app(settings, migrate=False), host=args.host, port=args.port)
+        # A stop signal tells the workers at once; they get until the grace's end.
+        run_api(app, host=args.host, port=args.port,
+                on_stop=supervisor.begin_stop if supervisor else _nothing,
+                timeout_graceful_shutdown=max(1, int(settings.shutdown_grace) - 2),
+                **uvicorn_log_options(), **server_options())
     finally:
         if supervisor is not None:
             supervisor.stop()
@@ -48,23 +65,30 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def worker_command(args: argparse.Namespace) -> int:
-    """One RQ worker (with the scheduler, for retries), the spaCy model loaded first."""
-    from rq import Worker
+def _nothing() -> None:
+    pass
 
-    from service.embedded import die_with_parent
-    from service.store.queue import connect_redis, make_queue
-    from workers.jobs import warm_up
+
+def _worker_count(flag: int | None, settings: Settings, *, embedded: bool) -> int:
+    """``--workers N`` when given (0: none); else the setting in embedded mode, none with
+    ``REDIS_URL`` (workers run elsewhere)."""
+    if flag is not None:
+        return flag
+    return settings.workers if embedded else 0
+
+
+def worker_command(args: argparse.Namespace) -> int:
+    """One RQ worker (with the scheduler, for retries), the spaCy model loaded first; it stops
+    within CLAIMDESK_SHUTDOWN_GRACE (``service.worker``)."""
+    from service.logs import describe_worker
+    from service.worker import build_worker
 
     settings = Settings()
     if not settings.redis_url:
         sys.stderr.write("claimdesk worker needs REDIS_URL (and DATABASE_URL)\n")
         return 2
-    warm_up(settings)
-    # The scheduler and work-horse processes RQ forks must not outlive this worker.
-    os.register_at_fork(after_in_child=die_with_parent)
-    connection = connect_redis(settings.redis_url)
-    worker = Worker([make_queue(settings, connection)], connection=connection)
+    worker = build_worker(settings)
+    log.info(describe_worker(settings))
     worker.work(burst=args.burst, with_scheduler=True)
     return 0
 
@@ -117,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API (embedded Redis + workers by default)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=0, help="worker processes to supervise")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="worker processes to supervise, 0 for none (default: "
+                       "CLAIMDESK_WORKERS in embedded mode, none with REDIS_URL)")
     serve.set_defaults(func=serve_command)
     worker = commands.add_parser("worker", help="run one RQ worker against REDIS_URL")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
@@ -126,8 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("revision", nargs="?", default="head")
     migrate.set_defaults(func=migrate_command)
     extract = commands.add_parser("extract", help="extract claims from a text file, offline")
-    extract.add_argument("file")
-    extract.add_argument("--published-at", help="YYYY-MM-DD; anchors relative dates")
+    extract.add_argument("file", help="a UTF-8 text file, or - to read standard input")
+    extract.add_argument("--published-at", help="YYYY-MM-DD; anchors relative dates "
+                         "(default: today, noted on standard error)")
     extract.add_argument("--format", choices=["json", "table"], default="json")
     extract.set_defaults(func=extract_command)
     evaluate = commands.add_parser("eval", help="measure accuracy on a dataset")
@@ -180,8 +207,11 @@ def _since(value: str) -> datetime:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from service.logs import configure_logging
+
     args = build_parser().parse_args(argv)
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
     return int(args.func(args))
 
 

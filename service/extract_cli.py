@@ -1,4 +1,5 @@
-"""``claimdesk extract FILE``: the pipeline offline, no server, no Redis, no database."""
+"""``claimdesk extract FILE`` (``-``: standard input): the pipeline offline, no server, no Redis,
+no database."""
 
 from __future__ import annotations
 
@@ -13,16 +14,23 @@ from service.store.settings import Settings
 
 def run_extract(path: str, *, published_at: str | None, fmt: str,
                 settings: Settings | None = None) -> int:
-    """Print the claims of one text file; the model and sentence limit come from the settings."""
+    """Print the claims of one text file (``-``: standard input); the model and sentence limit
+    come from the settings. Without ``published_at`` relative dates anchor on today, and
+    standard error says so."""
     from workers.pipeline.pipeline import PipelineConfig, build_pipeline
 
     settings = settings or Settings()
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
         anchor = date.fromisoformat(published_at) if published_at else None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         sys.stderr.write(f"claimdesk extract: {exc}\n")
         return 2
+    if anchor is None:
+        anchor = date.today()
+        sys.stderr.write(f"claimdesk extract: relative dates are anchored on today, "
+                         f"{anchor.isoformat()}; pass --published-at YYYY-MM-DD to anchor them "
+                         "on the article's date\n")
     config = PipelineConfig(model=settings.spacy_model,
                             max_sentence_chars=settings.max_sentence_chars)
     try:
@@ -38,6 +46,13 @@ def run_extract(path: str, *, published_at: str | None, fmt: str,
     else:
         sys.stdout.write(format_table(records))
     return 0
+
+
+def read_text(path: str) -> str:
+    """The file's text (UTF-8); ``-`` reads standard input."""
+    if path == "-":
+        return sys.stdin.buffer.read().decode("utf-8")
+    return Path(path).read_text(encoding="utf-8")
 
 
 def format_table(records: list[ClaimRecord], width: int = 70) -> str:

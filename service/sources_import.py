@@ -57,13 +57,20 @@ class RawRecord:
 
 def import_sources(session_factory: sessionmaker[Session], *, org_id: str, path: Path | str,
                    fmt: str | None = None, mapping: dict[str, str] | None = None,
-                   progress: bool = True, batch_size: int = 200) -> ImportSummary:
-    """Upsert every good record of ``path`` into the organisation's sources; report the rest."""
+                   progress: bool = True, batch_size: int = 200, max_bytes: int | None = None,
+                   max_records: int | None = None) -> ImportSummary:
+    """Upsert every good record of ``path`` into the organisation's sources; report the rest.
+
+    A file over ``max_bytes`` or ``max_records`` (None: no limit) is refused whole, before
+    anything of it is stored.
+    """
     path = Path(path)
     with session_factory() as session:
         if session.get(Organisation, org_id) is None:
             raise ImportFailure(f"organisation {org_id} does not exist")
-    records = read_records(path, fmt=detect_format(path, fmt), mapping=_checked(mapping or {}))
+    fmt, mapping = detect_format(path, fmt), _checked(mapping or {})
+    check_import_size(path, fmt=fmt, max_bytes=max_bytes, max_records=max_records)
+    records = read_records(path, fmt=fmt, mapping=mapping)
     summary = ImportSummary()
     bar = tqdm(records, desc=path.name, unit=" records", file=sys.stderr, disable=not progress)
     iterator = iter(bar)
@@ -89,7 +96,9 @@ def run_import_command(path: str, *, fmt: str | None, maps: list[str],
         engine = make_engine(settings.resolved_database_url())
         try:
             summary = import_sources(make_session_factory(engine), org_id=org, path=path,
-                                     fmt=fmt, mapping=mapping)
+                                     fmt=fmt, mapping=mapping,
+                                     max_bytes=settings.max_import_bytes,
+                                     max_records=settings.max_import_records)
         finally:
             engine.dispose()
     except ImportFailure as exc:
@@ -148,6 +157,24 @@ def detect_format(path: Path, fmt: str | None) -> str:
     if found is None:
         raise ImportFailure(f"cannot tell the format of {path.name}; pass --format")
     return found
+
+
+def check_import_size(path: Path, *, fmt: str, max_bytes: int | None,
+                      max_records: int | None) -> None:
+    """Refuse a file larger than ``max_bytes`` or with more than ``max_records`` records (a
+    counting pass reads it once before the import does)."""
+    if not path.is_file():
+        return  # read_records says so
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise ImportFailure(f"{path.name} is {size} bytes, over the limit of {max_bytes} "
+                            "(CLAIMDESK_MAX_IMPORT_BYTES): split it, or raise the limit")
+    if max_records is not None:
+        counted = sum(1 for _ in islice(read_records(path, fmt=fmt, mapping={}),
+                                        max_records + 1))
+        if counted > max_records:
+            raise ImportFailure(f"{path.name} has more than {max_records} records, the limit "
+                                "(CLAIMDESK_MAX_IMPORT_RECORDS): split it, or raise the limit")
 
 
 def read_records(path: Path, *, fmt: str, mapping: dict[str, str]) -> Iterator[RawRecord]:

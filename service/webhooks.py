@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx
 
+from schemas.fields import rfc3339
 from service.store.clock import utcnow
 from service.store.errors import WebhookTargetRefused
 
@@ -164,7 +165,7 @@ class AttemptResult:
 
     def as_record(self) -> dict[str, Any]:
         """The attempt as the delivery log stores it."""
-        return {"at": self.at.isoformat(), "status_code": self.status_code,
+        return {"at": rfc3339(self.at), "status_code": self.status_code,
                 "error": self.error, "duration_ms": self.duration_ms}
 
 

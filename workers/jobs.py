@@ -6,6 +6,11 @@ them in one ``nlp.pipe`` stream; their own jobs then find them done and return.
 ``link_article`` (after extraction) and ``relink_claims`` (after evidence changed, or on demand)
 link claims with one body, ``_link_claims``; which claims a relink covers is the store's
 question (``service.store.relink``).
+
+What a job needs is built once per process and kept: the pipeline, the linker, the engine
+(a forked work horse keeps its parent's, with a fresh pool) and the queue. ``runs_inline``
+tells the worker which jobs it may run in its own process instead of forking a work horse
+(``workers.execution``).
 """
 
 from __future__ import annotations
@@ -16,26 +21,39 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from rq import Queue
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.relink import RelinkScope
+from service.server_options import freeze_heap
 from service.store import articles, claims, lifecycle, relink, webhooks
 from service.store.clock import utcnow
 from service.store.db import make_engine, make_session_factory, transaction
 from service.store.models import Article, Claim
 from service.store.queue import (
+    DELIVER_WEBHOOK,
+    LINK_ARTICLE,
+    PROCESS_ARTICLE,
     connect_redis,
     enqueue_link_article,
     enqueue_relink_claims,
-    make_queue,
+    process_article_job_id,
     queue_deliveries,
 )
-from service.store.search import cache_passage_embeddings, cache_passage_spans, search_passages
+from service.store.search import (
+    cache_passage_embeddings,
+    cache_passage_spans,
+    has_sources,
+    search_passages,
+)
 from service.store.settings import Settings
 from service.store.verdicts import claim_source_url
 from service.webhooks import DeliveryFailed, deliver
 from workers.evidence import Linker, LinkerConfig
+from workers.evidence.assess import verdict
 from workers.evidence.measures import annotated
+from workers.observe import observed_job, record_stages, timed_link
 from workers.pipeline.pipeline import Pipeline, PipelineConfig, build_pipeline
 
 log = logging.getLogger(__name__)
@@ -52,25 +70,86 @@ def _linker(model: str, top_k: int, candidates: int, semantic: bool) -> Linker:
     return Linker(_pipeline(model, Settings().max_sentence_chars).nlp, config)
 
 
+def _settings() -> Settings:
+    """The settings, as the environment gives them now (built again only when it changed:
+    building them costs more than some jobs)."""
+    return _settings_of(tuple(sorted(
+        (key, value) for key, value in os.environ.items()
+        if key.startswith("CLAIMDESK_") or key in ("DATABASE_URL", "REDIS_URL"))))
+
+
 @lru_cache(maxsize=4)
-def _sessions(url: str, pid: int) -> sessionmaker[Session]:
-    """One engine per process (keyed by pid, so a forked work horse opens its own)."""
-    return make_session_factory(make_engine(url))
+def _settings_of(environment: tuple[tuple[str, str], ...]) -> Settings:
+    return Settings()
+
+
+_ENGINES: list[Engine] = []
+
+
+@lru_cache(maxsize=4)
+def _sessions(url: str) -> sessionmaker[Session]:
+    """One engine per process and URL, made once (a work horse forked later inherits it)."""
+    engine = make_engine(url)
+    _ENGINES.append(engine)
+    return make_session_factory(engine)
+
+
+def _fresh_pools_in_child() -> None:
+    """A forked process keeps the engines, dialects set up, but never uses its parent's
+    connections: each pool is replaced without closing them (SQLAlchemy's recipe)."""
+    for engine in _ENGINES:
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_fresh_pools_in_child)
+
+
+@lru_cache(maxsize=4)
+def _queue(redis_url: str, name: str) -> Queue:
+    """The queue jobs enqueue follow-ups on, one client per process (redis-py gives a forked
+    process connections of its own)."""
+    return Queue(name, connection=connect_redis(redis_url))
+
+
+def _follow_ups(settings: Settings) -> Queue:
+    return _queue(settings.redis_url or "", settings.queue_name)
 
 
 def warm_up(settings: Settings | None = None) -> None:
-    """Load the spaCy model and the linker's sentence encoder before the work loop, so every
-    forked job starts warm."""
-    settings = settings or Settings()
+    """Load the spaCy model and the linker's sentence encoder and open the engine before the
+    work loop, so every job, forked or not, starts warm; then freeze the heap (a collection
+    no longer walks the model, and a forked job copies fewer pages)."""
+    settings = settings or _settings()
     _pipeline(settings.spacy_model, settings.max_sentence_chars)
     _linker(settings.spacy_model, settings.evidence_top_k, settings.evidence_candidates,
             settings.semantic_rerank)
+    _sessions(settings.resolved_database_url())
+    freeze_heap()
 
 
+def runs_inline(func_name: str, kwargs: dict[str, Any]) -> bool:
+    """Whether a worker may run this job in its own process rather than a forked work horse.
+
+    Only ``process_article`` runs the pipeline over text as sent, where a pathological
+    article could hang or crash the process; it forks, unless its article no longer needs
+    it (done, or leased by a live batch job: the job would return at once). Linking (claims
+    and evidence already stored), webhooks and the failure callbacks run inline.
+    """
+    if func_name == PROCESS_ARTICLE:
+        settings = _settings()
+        with _sessions(settings.resolved_database_url())() as session:
+            return not lifecycle.needs_processing(
+                session, org_id=kwargs["org_id"], article_id=kwargs["article_id"],
+                lease=process_article_job_id(kwargs["article_id"]),
+                stale_after=timedelta(seconds=2 * settings.job_timeout))
+    return func_name in (LINK_ARTICLE, DELIVER_WEBHOOK)
+
+
+@observed_job
 def process_article(article_id: str, org_id: str) -> dict[str, Any]:
     """Extract claims of the article (and of the queued ones it batches), store, queue linking."""
-    settings = Settings()
-    factory = _sessions(settings.resolved_database_url(), os.getpid())
+    settings = _settings()
+    factory = _sessions(settings.resolved_database_url())
     lease = f"process-article-{article_id}"
     with transaction(factory) as session:
         batch = [(a.id, a.text, a.published_at or a.received_at) for a in lifecycle.lease_batch(
@@ -86,25 +165,30 @@ def process_article(article_id: str, org_id: str) -> dict[str, Any]:
                                   reason="the article has no text")
     try:
         pipeline = _pipeline(settings.spacy_model, settings.max_sentence_chars)
-        results = pipeline.run_many([(text, published) for _, text, published in todo])
+        timings: dict[str, float] = {}
+        results = pipeline.run_many([(text, published) for _, text, published in todo],
+                                    timings=timings)
+        record_stages(timings, articles=len(todo))
     except Exception:
         with transaction(factory) as session:
             others = [aid for aid, _, _ in todo if aid != article_id]
             lifecycle.release(session, org_id=org_id, article_ids=others, lease=lease)
         raise
-    queue = make_queue(settings, connect_redis(settings.redis_url or ""))
+    queue = _follow_ups(settings)
     for (aid, _, _), records in zip(todo, results, strict=True):
         with transaction(factory) as session:
-            claims.replace_claims(session, org_id=org_id, article_id=aid, records=records)
+            claims.replace_claims(session, org_id=org_id, article_id=aid, records=records,
+                                  max_claims=settings.max_claims_per_article)
         enqueue_link_article(queue, org_id=org_id, article_id=aid,
                              job_timeout=settings.job_timeout)
     return {"article_id": article_id, "batch": [aid for aid, _, _ in batch]}
 
 
+@observed_job
 def link_article(article_id: str, org_id: str) -> dict[str, Any]:
     """Link the article's claims to evidence, assess them, and mark the article processed."""
-    settings = Settings()
-    factory = _sessions(settings.resolved_database_url(), os.getpid())
+    settings = _settings()
+    factory = _sessions(settings.resolved_database_url())
     linked_at = utcnow()
     with transaction(factory) as session:
         article = articles.get_article(session, org_id=org_id, article_id=article_id)
@@ -118,19 +202,20 @@ def link_article(article_id: str, org_id: str) -> dict[str, Any]:
             session, org_id=org_id, event="article.processed",
             data=webhooks.article_processed_data(processed, claim_count=len(rows)))
     if deliveries:
-        queue = make_queue(settings, connect_redis(settings.redis_url or ""))
+        queue = _follow_ups(settings)
         queue_deliveries(queue, org_id=org_id, delivery_ids=deliveries, settings=settings)
     return {"article_id": article_id, "claims": len(rows)}
 
 
+@observed_job
 def relink_claims(org_id: str, scope: dict[str, Any]) -> dict[str, Any]:
     """Link again the claims of ``scope`` (a ``RelinkScope``) that evidence changes concern.
 
     One batch of at most ``relink_max_claims``, one transaction per article; a follow-up job
     takes the rest. Only the automatic assessment, evidence and ``linked_at`` change.
     """
-    settings = Settings()
-    factory = _sessions(settings.resolved_database_url(), os.getpid())
+    settings = _settings()
+    factory = _sessions(settings.resolved_database_url())
     with transaction(factory) as session:
         batch = relink.next_batch(session, org_id=org_id, scope=RelinkScope.model_validate(scope),
                                   limit=settings.relink_max_claims,
@@ -150,7 +235,7 @@ def relink_claims(org_id: str, scope: dict[str, Any]) -> dict[str, Any]:
             linked += len(rows)
     follow_up = None
     if batch.follow_up is not None:
-        queue = make_queue(settings, connect_redis(settings.redis_url or ""))
+        queue = _follow_ups(settings)
         follow_up = enqueue_relink_claims(queue, org_id=org_id, scope=batch.follow_up,
                                           job_timeout=settings.job_timeout).id
     return {"claims": linked, "follow_up": follow_up}
@@ -161,12 +246,22 @@ def _anchor(article: Article) -> date:
     return (article.published_at or article.received_at).date()
 
 
+@timed_link
 def _link_claims(session: Session, settings: Settings, *, org_id: str, rows: list[Claim],
                  anchor: date, linked_at: datetime) -> None:
     """Link claim rows of one article to the organisation's evidence and store the outcome:
     evidence, the automatic assessment and ``linked_at``. The caller takes ``linked_at`` before
     its transaction reads anything, so a source stored after it is one this linking may not
     have seen, and that source's relink job (``linked_before`` later still) does the claim."""
+    if not rows:
+        return
+    if not has_sources(session, org_id=org_id):
+        # Nothing to search: no evidence for any claim, what linking would find, for one
+        # indexed query instead of a search per claim, their embedding and their parsing.
+        for row in rows:
+            claims.set_evidence(session, row, evidence=[], verification=verdict([]),
+                                linked_at=linked_at)
+        return
     linker = _linker(settings.spacy_model, settings.evidence_top_k,
                      settings.evidence_candidates, settings.semantic_rerank)
     records = [claims.to_claim_out(row) for row in rows]
@@ -199,21 +294,22 @@ def on_process_article_failure(job: Any, connection: Any, exc_type: type, exc: B
     if job.retries_left:
         return
     kwargs = job.kwargs
-    settings = Settings()
-    factory = _sessions(settings.resolved_database_url(), os.getpid())
+    settings = _settings()
+    factory = _sessions(settings.resolved_database_url())
     with transaction(factory) as session:
         lifecycle.mark_failed(session, org_id=kwargs["org_id"], article_id=kwargs["article_id"],
                               reason=f"{exc_type.__name__}: {exc}")
 
 
+@observed_job
 def deliver_webhook(delivery_id: str, org_id: str) -> dict[str, Any]:
     """Send one webhook delivery once; record the attempt, then raise on failure so RQ retries.
 
     The attempt is committed before raising, so the log shows every try. A target the address
     check refuses ends the delivery ``failed`` with no retry.
     """
-    settings = Settings()
-    factory = _sessions(settings.resolved_database_url(), os.getpid())
+    settings = _settings()
+    factory = _sessions(settings.resolved_database_url())
     with transaction(factory) as session:
         message = webhooks.outgoing(session, org_id=org_id, delivery_id=delivery_id)
     if message is None:
@@ -236,8 +332,8 @@ def on_deliver_webhook_failure(job: Any, connection: Any, exc_type: type, exc: B
     """RQ failure callback: once no retry is left, the delivery ends ``failed``."""
     if job.retries_left:
         return
-    settings = Settings()
-    factory = _sessions(settings.resolved_database_url(), os.getpid())
+    settings = _settings()
+    factory = _sessions(settings.resolved_database_url())
     with transaction(factory) as session:
         webhooks.mark_failed(session, org_id=job.kwargs["org_id"],
                              delivery_id=job.kwargs["delivery_id"])

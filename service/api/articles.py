@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -15,8 +14,10 @@ from schemas.articles import (
     ArticleSummary,
 )
 from schemas.claims import ClaimOut
+from schemas.fields import DatetimeIn
 from schemas.pages import Page
 from schemas.relink import RelinkQueued, RelinkScope
+from service import metrics
 from service.api.deps import (
     IdemKey,
     JsonBody,
@@ -29,7 +30,7 @@ from service.api.deps import (
 from service.intake import prepare_article
 from service.store import articles, claims, relink
 from service.store.clock import as_utc, utcnow
-from service.store.lifecycle import dispatch_article
+from service.store.lifecycle import accept_article
 from service.store.models import Article
 from service.store.queue import enqueue_relink_claims
 
@@ -41,12 +42,12 @@ def create_article(body: ArticleCreate, session: SessionDep, queue: QueueDep, or
                    settings: SettingsDep, response: Response,
                    idem: IdemKey = None) -> ArticleAccepted:
     """Store an article and queue its claim extraction; poll the Location for the result."""
-    new = prepare_article(body, languages=settings.languages)
-    article, _ = articles.create_or_get(session, org_id=org, article=new, idempotency_key=idem)
-    session.commit()
-    if article.enqueued_at is None and article.state == "queued":
-        dispatch_article(session, queue, org_id=org, article_id=article.id,
-                         job_timeout=settings.job_timeout)
+    new = prepare_article(body, languages=settings.languages, max_chars=settings.max_article_chars,
+                          max_html_chars=settings.max_html_chars)
+    article, created = accept_article(session, queue, org_id=org, article=new,
+                                      idempotency_key=idem, job_timeout=settings.job_timeout)
+    if created:
+        metrics.record_articles_received(queue.connection)
     location = f"/v1/articles/{article.id}"
     response.headers["Location"] = location
     return ArticleAccepted(id=article.id, state=article.state, location=location)
@@ -56,9 +57,9 @@ def create_article(body: ArticleCreate, session: SessionDep, queue: QueueDep, or
 def read_articles(session: SessionDep, org: OrgDep,
                   state: Annotated[ArticleState | None, Query(description="Only articles in "
                                                               "this state.")] = None,
-                  since: Annotated[datetime | None, Query(description="Received at or after "
+                  since: Annotated[DatetimeIn | None, Query(description="Received at or after "
                                                           "this time (ISO 8601).")] = None,
-                  until: Annotated[datetime | None, Query(description="Received before this "
+                  until: Annotated[DatetimeIn | None, Query(description="Received before this "
                                                           "time (ISO 8601).")] = None,
                   cursor: str | None = None,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[ArticleSummary]:

@@ -22,6 +22,7 @@ from service.api.deps import (
     Reviewer,
     SessionDep,
     SettingsDep,
+    Storable,
 )
 from service.api.problems import PreconditionRequired
 from service.store import claims, ratings, review
@@ -53,9 +54,9 @@ def read_claims(
                     Blank] = None,
     article_id: Annotated[str | None, Query(max_length=40,
                                             description="Only this article's claims."),
-                          Blank] = None,
+                          Blank, Storable] = None,
     assignee: Annotated[str | None, Query(max_length=200, description="A key id, or `me`."),
-                        Blank] = None,
+                        Blank, Storable] = None,
     auto: Annotated[AutoVerdict | None, Query(description="Only claims with this automatic "
                                               "assessment."), Blank] = None,
     cursor: Annotated[str | None, Blank] = None,

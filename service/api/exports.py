@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from schemas.claims import ReviewState
-from service.api.deps import OrgDep, SessionDep, SettingsDep
+from service.api.deps import OrgDep, SessionDep, SettingsDep, Storable
 from service.claimreview import claim_review, claim_review_feed
 from service.claims_csv import csv_chunks
 from service.store import exports
@@ -71,7 +71,7 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 def export_claims_csv(session: SessionDep, org: OrgDep,
                       state: Annotated[ReviewState | None, Query(
                           description="Only claims in this review state.")] = None,
-                      article_id: Annotated[str | None, Query(
+                      article_id: Annotated[str | None, Storable, Query(
                           description="Only this article's claims.")] = None,
                       since: DateParam = None,
                       until: DateParam = None) -> StreamingResponse:

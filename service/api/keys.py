@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from schemas.keys import KeyCreate, KeyCreated, KeyOut
 from service.api.deps import AdminOnly, JsonBody, OrgDep, SessionDep
+from service.api.key_cache import principal_cache
 from service.store import keys
 from service.store.clock import as_utc
 from service.store.models import ApiKey
@@ -30,10 +31,11 @@ def create_key(body: KeyCreate, session: SessionDep, org: OrgDep,
 
 
 @router.delete("/{key_id}", response_model=KeyOut)
-def revoke_key(key_id: str, session: SessionDep, org: OrgDep) -> KeyOut:
+def revoke_key(key_id: str, session: SessionDep, org: OrgDep, request: Request) -> KeyOut:
     """Revoke a key: requests with it get 401 from now on. Revoking twice is harmless."""
     row = keys.revoke_key(session, org_id=org, key_id=key_id)
     session.commit()
+    principal_cache(request.app.state).forget(row.id)
     return key_out(row)
 
 

@@ -6,13 +6,16 @@ can give follows from what it depends on, so they are derived here instead of be
 on every route:
 
 - a key (``current_principal``): 401, and the ``bearer`` security scheme; a role
-  (``require_role``): 403;
+  (``require_role``): 403; the key's rate limit (``enforce_rate_limit``): 429, with
+  ``Retry-After``;
 - path parameters (ids): 404;
-- any method but GET, HEAD and OPTIONS: 413 (``BodySizeLimit`` reads every other body);
+- any method but GET, HEAD and OPTIONS: 413 (``BodySizeLimit`` reads every other body) and
+  422 for a JSON body that is not UTF-8 (``service.api.guards``, before any route);
   ``require_json``: 415; a body: 422 for JSON that does not parse; a body, query or header
   parameters: 422 for invalid values; a ``cursor`` parameter: 422 for one not issued here;
 - an ``Idempotency-Key`` header: 409; an ``If-Match`` header: 412 and 428;
-- the database (``get_session``) or the queue (``get_queue``): 503;
+- the database (``get_session``) or the queue (``get_queue``): 503; every route: 503 when
+  it is not answered within ``request_timeout`` (``service.api.timeouts``);
 - ``ROUTE_PROBLEMS``: what only the route's own code raises (e.g. 409 for an article that is
   not processed yet), and ``ROUTE_SUCCESSES`` the success statuses beside the route's own.
 
@@ -44,11 +47,15 @@ from service.api.problems import (
     PayloadTooLarge,
     PreconditionRequired,
     QueueUnavailable,
+    RateLimited,
+    RequestTimedOut,
     Unauthorized,
     UnsupportedMediaType,
 )
+from service.api.ratelimit import enforce_rate_limit
 from service.store.errors import (
     ArticleNotProcessed,
+    ArticleTooLong,
     BinaryText,
     ClaimNotVerified,
     EmptyText,
@@ -90,6 +97,12 @@ ROUTE_PROBLEMS: dict[Route, list[Outcome]] = {
         Outcome(EmptyText, "the text is empty once white space is removed"),
         Outcome(BinaryText, "the text is binary data, not text"),
         Outcome(UnsupportedLanguage, "the language is not one the service is set up for"),
+        Outcome(ArticleTooLong, "the text or HTML is longer than the service takes "
+                "(`max_chars` names the limit)"),
+    ],
+    ("POST", "/v1/articles/batch"): [
+        Outcome(InvalidInput, "the batch has more articles than `max_batch_articles` (each "
+                "article's own problems are items of a 202 or 200 answer, not errors)"),
     ],
     ("POST", "/v1/articles/{article_id}/relink"): [
         Outcome(ArticleNotProcessed, "the article is queued, processing or failed"),
@@ -116,6 +129,10 @@ ROUTE_PROBLEMS: dict[Route, list[Outcome]] = {
 
 # Success statuses a route answers beside the one it declares: (status, when).
 ROUTE_SUCCESSES: dict[Route, list[tuple[int, str]]] = {
+    ("POST", "/v1/articles/batch"): [
+        (200, "Every article of the batch was refused: nothing was stored, each item has its "
+              "problem."),
+    ],
     ("POST", "/v1/sources"): [
         (200, "A list of sources was stored, or the one source's URL was known (updated or "
               "unchanged)."),
@@ -187,6 +204,9 @@ def route_problems(route: Any, method: str, operation: dict[str, Any]) -> list[O
         found.append(Outcome(Unauthorized, "no API key was sent, or it is unknown or revoked"))
     if any(_is_role_check(call) for call in calls):
         found.append(Outcome(Forbidden, "the key's role is below the one this needs"))
+    if enforce_rate_limit in calls:
+        found.append(Outcome(RateLimited, "the key made more requests than its role's rate "
+                             "limit allows; retry after `Retry-After` seconds"))
     ids = sorted(name for where, name in params if where == "path")
     if ids:
         things = " or ".join(name.removesuffix("_id") for name in ids)
@@ -197,6 +217,8 @@ def route_problems(route: Any, method: str, operation: dict[str, Any]) -> list[O
         found.append(Outcome(UnsupportedMediaType, "the body is not sent as application/json"))
     if body:
         found.append(Outcome(MalformedJson, "the body does not parse as JSON"))
+    elif method not in _BODYLESS:
+        found.append(Outcome(MalformedJson, "a body sent as JSON is not UTF-8 (none is needed)"))
     if body or any(where in ("query", "header") for where, _ in params):
         found.append(Outcome(InvalidInput, "a parameter or a field of the body is not valid "
                              "(`errors` lists each one)"))
@@ -214,6 +236,8 @@ def route_problems(route: Any, method: str, operation: dict[str, Any]) -> list[O
         found.append(Outcome(DatabaseUnavailable, "the database did not answer; retry later"))
     if get_queue in calls:
         found.append(Outcome(QueueUnavailable, "the job queue did not answer; retry later"))
+    found.append(Outcome(RequestTimedOut, "the request was not answered within the "
+                         "service's request timeout"))
     return found
 
 
@@ -249,6 +273,10 @@ def _add_problem_response(responses: dict[str, Any], status: int,
     own = response.get("description")
     response["description"] = "\n".join([own, "", *lines] if own else lines)
     response.setdefault("content", {})[PROBLEM_JSON] = {"schema": {"$ref": PROBLEM_REF}}
+    if status == CATALOGUE[RateLimited].status:
+        response.setdefault("headers", {})["Retry-After"] = {
+            "description": "Seconds to wait before the key may call again (at least 1).",
+            "schema": {"type": "integer", "minimum": 1}}
 
 
 def _add_successes(responses: dict[str, Any], successes: list[tuple[int, str]]) -> None:

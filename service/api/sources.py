@@ -15,7 +15,15 @@ from schemas.sources import (
     SourceKind,
     SourceOut,
 )
-from service.api.deps import AdminOnly, JsonBody, OrgDep, QueueDep, SessionDep, SettingsDep
+from service.api.deps import (
+    AdminOnly,
+    JsonBody,
+    OrgDep,
+    QueueDep,
+    SessionDep,
+    SettingsDep,
+    Storable,
+)
 from service.store import sources
 from service.store.clock import as_utc
 from service.store.errors import InvalidInput
@@ -59,7 +67,7 @@ def create_sources(body: SourceBody, session: SessionDep, queue: QueueDep, org: 
 
 @router.get("/search", response_model=SearchResults)
 def search_sources(session: SessionDep, org: OrgDep,
-                   q: Annotated[str, Query(min_length=1, max_length=5000,
+                   q: Annotated[str, Storable, Query(min_length=1, max_length=5000,
                                            description="Words to find; a passage matches any "
                                            "of them (stop words are left out).")],
                    kind: Annotated[SourceKind | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -25,11 +26,20 @@ from service.store.ids import new_id
 from service.store.models import Claim, ClaimSource
 
 MAX_LIMIT = 200
+log = logging.getLogger(__name__)
 
 
 def replace_claims(session: Session, *, org_id: str, article_id: str,
-                   records: Sequence[ClaimRecord]) -> list[Claim]:
-    """Swap an article's claims for ``records``, in the caller's transaction (retries are safe)."""
+                   records: Sequence[ClaimRecord], max_claims: int | None = None) -> list[Claim]:
+    """Swap an article's claims for ``records``, in the caller's transaction (retries are safe).
+
+    Past ``max_claims`` (the ``max_claims_per_article`` setting) only the most check-worthy
+    are kept, in text order, and a warning names the article.
+    """
+    if max_claims is not None and len(records) > max_claims:
+        log.warning("article %s: %d claims, kept the %d most check-worthy "
+                    "(max_claims_per_article)", article_id, len(records), max_claims)
+        records = most_checkworthy(records, max_claims)
     session.execute(delete(Claim).where(Claim.org_id == org_id, Claim.article_id == article_id))
     rows = [
         Claim(
@@ -45,6 +55,13 @@ def replace_claims(session: Session, *, org_id: str, article_id: str,
     ]
     session.add_all(rows)
     return rows
+
+
+def most_checkworthy(records: Sequence[ClaimRecord], limit: int) -> list[ClaimRecord]:
+    """The ``limit`` records of highest check-worthiness (the earlier one on a tie), in the
+    order given (text order)."""
+    ranked = sorted(range(len(records)), key=lambda i: (-records[i].checkworthiness, i))
+    return [records[i] for i in sorted(ranked[:max(0, limit)])]
 
 
 def _types_text(types: Sequence[str]) -> str:
@@ -81,7 +98,7 @@ def list_claims(session: Session, *, org_id: str, state: str | None = None,
     if claim_type is not None:
         query = query.where(Claim.types_text.contains(f",{claim_type},"))
     if cursor:
-        score, last_id = decode_cursor(cursor, arity=2)
+        score, last_id = decode_cursor(cursor, kinds=(float, str))
         query = query.where(or_(Claim.checkworthiness < score,
                                 and_(Claim.checkworthiness == score, Claim.id > last_id)))
     query = query.order_by(Claim.checkworthiness.desc(), Claim.id).limit(_clamp(limit) + 1)
@@ -94,7 +111,7 @@ def list_article_claims(session: Session, *, org_id: str, article_id: str,
     """An article's claims in text order."""
     query = select(Claim).where(Claim.org_id == org_id, Claim.article_id == article_id)
     if cursor:
-        (position,) = decode_cursor(cursor, arity=1)
+        (position,) = decode_cursor(cursor, kinds=(int,))
         query = query.where(Claim.position > int(position))
     rows = list(session.scalars(query.order_by(Claim.position).limit(_clamp(limit) + 1)))
     return _page(rows, limit, lambda row: [row.position])

@@ -47,6 +47,11 @@ class UnsupportedLanguage(InvalidInput):
     """An article in a language the service is not set up for."""
 
 
+class ArticleTooLong(InvalidInput):
+    """Article text or HTML over the service's limit (``max_article_chars``,
+    ``max_html_chars``); ``extra`` names the limit."""
+
+
 class IdempotencyConflict(StoreError):
     """An Idempotency-Key reused with another body."""
 

@@ -43,7 +43,10 @@ def date_range(since: str | None, until: str | None) -> DateRange:
     before = None
     if upper is not None:
         is_date = until is not None and _is_date(until)
-        before = upper + (timedelta(days=1) if is_date else timedelta(microseconds=1))
+        try:
+            before = upper + (timedelta(days=1) if is_date else timedelta(microseconds=1))
+        except OverflowError:  # until the last day of year 9999: no upper bound
+            before = None
     if lower is not None and before is not None and lower >= before:
         raise InvalidInput("since is after until", since=since, until=until)
     return DateRange(since=lower, before=before)
@@ -62,7 +65,7 @@ def _bound(value: str | None, *, name: str) -> datetime | None:
             day = date.fromisoformat(value)
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         return as_utc(datetime.fromisoformat(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: out of range once in UTC
         raise InvalidInput(f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 datetime",
                            parameter=name, value=value) from None
 
@@ -129,10 +132,10 @@ def verified_claims(session: Session, *, org_id: str, window: DateRange,
 
 
 def _reviewed_cursor(cursor: str) -> tuple[datetime, str]:
-    at, last_id = decode_cursor(cursor, arity=2)
+    at, last_id = decode_cursor(cursor, kinds=(str, str))
     try:
         return as_utc(datetime.fromisoformat(at)), str(last_id)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidCursor("cursor was not issued by this service") from None
 
 

@@ -1,6 +1,6 @@
 """The article lifecycle, in one place.
 
-``queued`` (stored; ``enqueued_at`` set once its job is in Redis) -> ``processing`` (leased
+``queued`` (stored; ``enqueued_at`` set when its job is sent to Redis) -> ``processing`` (leased
 by one job: ``leased_by`` names it) -> ``processed`` | ``failed`` (with ``failure_reason``).
 A job that fails before storing claims ``release``s the articles it leased but did not own
 back to ``queued``; the sweeper re-sends queued articles whose job Redis lost and leases a
@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.articles import ArticleState
-from service.store.articles import get_article
+from service.store.articles import NewArticle, create_or_get, get_article
 from service.store.clock import utcnow
 from service.store.models import Article
 from service.store.queue import enqueue_process_article, job_is_pending
@@ -45,9 +45,39 @@ def dispatch_article(session: Session, queue: Queue, *, org_id: str, article_id:
     return True
 
 
+def accept_article(session: Session, queue: Queue, *, org_id: str, article: NewArticle,
+                   idempotency_key: str | None,
+                   job_timeout: int = 600) -> tuple[Article, bool]:
+    """Store a posted article and send its job: one INSERT, one commit, one Redis round trip.
+
+    The row is stored with ``enqueued_at`` already set, committed, then its job is sent; when
+    Redis does not answer, ``enqueued_at`` is cleared again (a second commit, on that path
+    only) and the sweeper sends the job later. Should the process die between the commit and
+    the enqueue, the sweeper finds the article queued with no job in Redis once the grace has
+    passed: an article stored is never lost. A repeat of an Idempotency-Key returns the stored
+    article (and False), dispatched again only when its first enqueue failed.
+    """
+    row, created = create_or_get(session, org_id=org_id, article=article,
+                                 idempotency_key=idempotency_key, enqueued_at=utcnow())
+    session.commit()
+    if created:
+        try:
+            enqueue_process_article(queue, org_id=org_id, article_id=row.id,
+                                    job_timeout=job_timeout)
+        except RedisError as exc:
+            log.warning("could not enqueue %s, the sweeper will retry: %s", row.id, exc)
+            row.enqueued_at = None
+            session.commit()
+    elif row.enqueued_at is None and row.state == "queued":
+        dispatch_article(session, queue, org_id=org_id, article_id=row.id,
+                         job_timeout=job_timeout)
+    return row, created
+
+
 def mark_enqueued(session: Session, *, org_id: str, article_id: str) -> None:
     """Its job is in Redis: the sweeper leaves it alone while the job is pending."""
-    get_article(session, org_id=org_id, article_id=article_id).enqueued_at = utcnow()
+    session.execute(update(Article).where(Article.org_id == org_id, Article.id == article_id)
+                    .values(enqueued_at=utcnow()))
 
 
 def lease_batch(session: Session, *, org_id: str, article_id: str, lease: str, limit: int,
@@ -61,14 +91,7 @@ def lease_batch(session: Session, *, org_id: str, article_id: str, lease: str, l
     lock, on PostgreSQL rows other workers hold are skipped (SKIP LOCKED).
     """
     get_article(session, org_id=org_id, article_id=article_id)  # NotFound for a wrong id
-    held_elsewhere = and_(
-        Article.state == "processing",
-        Article.leased_by.is_not(None),
-        Article.leased_by != lease,
-        Article.updated_at > utcnow() - stale_after,
-    )
-    mine = _take(session, org_id, [article_id], lease,
-                 ~Article.state.in_(DONE) & ~held_elsewhere)
+    mine = _take(session, org_id, [article_id], lease, _leasable(lease, stale_after))
     if not mine:
         return []
     candidates = session.scalars(
@@ -86,6 +109,26 @@ def lease_batch(session: Session, *, org_id: str, article_id: str, lease: str, l
         .execution_options(populate_existing=True)
     ).all()
     return sorted(rows, key=lambda row: row.id != article_id)
+
+
+def needs_processing(session: Session, *, org_id: str, article_id: str, lease: str,
+                     stale_after: timedelta) -> bool:
+    """Whether ``lease_batch`` would lease the article to ``lease`` now (one read, no write):
+    False when it is done or failed, gone, or leased by another job within ``stale_after``."""
+    found = session.scalar(select(Article.id).where(
+        Article.org_id == org_id, Article.id == article_id, _leasable(lease, stale_after)))
+    return found is not None
+
+
+def _leasable(lease: str, stale_after: timedelta) -> ColumnElement[bool]:
+    """Not done, and not held by another job whose lease is fresher than ``stale_after``."""
+    held_elsewhere = and_(
+        Article.state == "processing",
+        Article.leased_by.is_not(None),
+        Article.leased_by != lease,
+        Article.updated_at > utcnow() - stale_after,
+    )
+    return ~Article.state.in_(DONE) & ~held_elsewhere
 
 
 def _take(session: Session, org_id: str, ids: list[str], lease: str,

@@ -10,12 +10,14 @@ A claim that becomes ``verified`` is stored as a fact-check of its organisation
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from rq import Queue
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from schemas.fields import rfc3339
 from schemas.review import TRANSITIONS, ClaimPatch, RatingScale
 from service.store import keys, sources, webhooks
 from service.store.claims import get_claim, to_claim_out
@@ -185,7 +187,9 @@ def _write(session: Session, row: Claim, *, actor: Principal, action: str,
 
 
 def _plain(value: Any) -> Any:
-    """A value as the history stores it (JSON)."""
+    """A value as the history stores it (JSON; a datetime as the API writes one)."""
+    if isinstance(value, datetime):
+        return rfc3339(value)
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 

@@ -73,6 +73,12 @@ class PassageHit:
     embedding: bytes | None = None  # the passage's sentence embedding, float32 bytes, once cached
 
 
+def has_sources(session: Session, *, org_id: str) -> bool:
+    """Whether the organisation has any evidence source (one lookup on an index of sources):
+    without one every search finds nothing, so linking may skip them."""
+    return session.scalar(select(Source.id).where(Source.org_id == org_id).limit(1)) is not None
+
+
 def search_passages(session: Session, *, org_id: str, query: str, kind: str | None = None,
                     limit: int = 50) -> list[PassageHit]:
     """The organisation's passages best matching any term of ``query``, best first."""

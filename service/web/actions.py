@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from schemas.review import ClaimPatch, RatingScale
+from service.api.validation import message
 from service.store import review
 from service.store.claims import get_claim
 from service.store.errors import InvalidInput
@@ -81,7 +82,7 @@ def _patch(session: Session, actor: Principal, row: Claim, scale: RatingScale,
     except ValidationError as invalid:
         error = invalid.errors()[0]
         where = ".".join(str(part) for part in error.get("loc", ()))
-        raise InvalidInput(f"{where}: {error.get('msg', 'not valid')}") from None
+        raise InvalidInput(f"{where}: {message(error)}") from None
     org = session.get(Organisation, actor.org_id)
     return review.review_claim(session, org_id=actor.org_id, claim_id=row.id, actor=actor,
                                expected_version=row.version, patch=patch, scale=scale,

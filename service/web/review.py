@@ -151,7 +151,7 @@ def update_claim(
     if not principal.allows("reviewer"):
         raise PageRefused(403, f"Your key is a {principal.role} key: it can read claims, "
                           "not review them. Sign in with a reviewer key.")
-    if not version.isdigit():
+    if not (version.isascii() and version.isdigit()):  # '²'.isdigit() too
         raise PageRefused(400, "The form did not say which version of the claim it changes.")
     form = VerdictForm(action=action, version=int(version), verdict=verdict,
                        rationale=rationale, reason=reason)

@@ -17,6 +17,7 @@ from tests.factories import make_article, make_claim_record, store_claims
 NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/v1/articles"): "submitter",
     ("POST", "/v1/articles"): "submitter",
+    ("POST", "/v1/articles/batch"): "submitter",
     ("GET", "/v1/articles/{article_id}"): "submitter",
     ("GET", "/v1/articles/{article_id}/claims"): "submitter",
     ("POST", "/v1/articles/{article_id}/relink"): "reviewer",
@@ -45,6 +46,7 @@ NEEDS: dict[tuple[str, str], str] = {
 }
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/articles"): {"text": "Exports rose 4 percent in 2023."},
+    ("POST", "/v1/articles/batch"): {"articles": [{"text": "Exports rose 4 percent in 2023."}]},
     ("PATCH", "/v1/claims/{claim_id}"): {"rationale": "checked"},
     ("POST", "/v1/sources"): {"kind": "document", "text": "Exports rose 4 percent."},
     ("POST", "/v1/keys"): {"role": "submitter"},

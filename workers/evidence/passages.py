@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from spacy.tokens import Doc
 
+from schemas.fields import rfc3339
 from workers.evidence.measures import annotate
 from workers.pipeline.dates import find_dates
 from workers.pipeline.quantities import find_quantities
@@ -96,4 +97,4 @@ def published_iso(hit: PassageLike) -> str | None:
         return None
     if isinstance(published, datetime) and published.time() == datetime.min.time():
         return published.date().isoformat()
-    return published.isoformat()
+    return rfc3339(published)

@@ -8,7 +8,8 @@ check-worthiness -> type claims -> write statements. The offsets promise
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -21,6 +22,7 @@ from schemas.claims import ClaimRecord
 from workers.pipeline.assemble import assemble_claims
 from workers.pipeline.boundaries import add_sentence_boundaries
 from workers.pipeline.checkworthiness import CheckworthinessScorer
+from workers.pipeline.long_runs import guard_long_runs
 from workers.pipeline.segment import SegmentConfig
 
 # The spaCy package the stages and the check-worthiness weights are built for. It is installed
@@ -43,10 +45,11 @@ class PipelineConfig:
 def load_nlp(model: str | None = None) -> Language:
     """Load the spaCy model (``DEFAULT_MODEL`` unless named) once per process, from its
     installed package, never downloaded, with ``claimdesk_sentences`` first: sentence
-    boundaries are fixed by our rules before the parser runs (see ``boundaries``)."""
+    boundaries are fixed by our rules before the parser runs (see ``boundaries``); and a
+    tokenizer that stays linear on a run of thousands of non-space characters (``long_runs``)."""
     nlp = spacy.load(model or DEFAULT_MODEL)
     nlp.max_length = 2_000_000
-    return add_sentence_boundaries(nlp)
+    return guard_long_runs(add_sentence_boundaries(nlp))
 
 
 class Pipeline:
@@ -63,13 +66,21 @@ class Pipeline:
         return self.run_many([(text, published_at)])[0]
 
     def run_many(
-        self, items: Sequence[tuple[str, date | datetime | None]]
+        self, items: Sequence[tuple[str, date | datetime | None]], *,
+        timings: dict[str, float] | None = None,
     ) -> list[list[ClaimRecord]]:
-        """Claim records of several articles, parsing them in one ``nlp.pipe`` stream."""
-        docs = self.nlp.pipe((text for text, _ in items), batch_size=self.config.batch_size)
+        """Claim records of several articles, parsing them in one ``nlp.pipe`` stream.
+
+        ``timings``, when given, gains the seconds spent in each stage: ``parse`` (spaCy) and
+        ``extract`` (our stages, from sentences to checked claim records)."""
+        clock = timings if timings is not None else {}
+        docs = _timed(self.nlp.pipe((text for text, _ in items),
+                                    batch_size=self.config.batch_size), clock, "parse")
         results = []
         for doc, (_, published_at) in zip(docs, items, strict=True):
+            began = time.perf_counter()
             results.append(self.extract(doc, anchor_date(published_at)))
+            clock["extract"] = clock.get("extract", 0.0) + time.perf_counter() - began
         return results
 
     def extract(self, doc: Doc, anchor: date) -> list[ClaimRecord]:
@@ -77,6 +88,20 @@ class Pipeline:
         claims = assemble_claims(doc, anchor=anchor, scorer=self.scorer, segment=self.segment)
         check_offsets(doc.text, claims)
         return claims
+
+
+def _timed(items: Iterable[Doc], clock: dict[str, float], stage: str) -> Iterator[Doc]:
+    """``items``, adding the time spent producing each one to ``clock[stage]``."""
+    iterator = iter(items)
+    while True:
+        began = time.perf_counter()
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            clock[stage] = clock.get(stage, 0.0) + time.perf_counter() - began
+        yield item
 
 
 def anchor_date(published_at: date | datetime | None) -> date:
