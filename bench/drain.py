@@ -14,6 +14,7 @@ bare ``nlp.pipe``'s: a ratio other load on the machine disturbs less than wall t
 the peak RSS of each worker and of its work horses (sampled every 0.1 s).
 
     .venv/bin/python bench/drain.py [--articles 200] [--workers 1,2] [--rounds 2] [--pg URL]
+                                    [--batch-size N]
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ class BarePipe:
             self.cpu = min(self.cpu, time.process_time() - cpu)
 
 
-def drain(texts: list[str], count: int, redis_url: str, pg: str | None = None) -> Drain:
+def drain(texts: list[str], count: int, redis_url: str, pg: str | None = None,
+          batch_size: int | None = None) -> Drain:
     """Queue the texts with ``count`` suspended workers up, resume them, time the drain."""
     from redis import Redis
     from rq import Worker
@@ -97,7 +99,8 @@ def drain(texts: list[str], count: int, redis_url: str, pg: str | None = None) -
     suspend(connection)
     with ExitStack() as stack:
         database = stack.enter_context(scratch_postgres(pg)) if pg else None
-        env = stack.enter_context(service_env(redis_url, database))
+        extra = {"batch_size": str(batch_size)} if batch_size else {}
+        env = stack.enter_context(service_env(redis_url, database, **extra))
         create_key(env)  # migrates the database
         with workers(env, count) as processes:
             deadline = time.monotonic() + 120
@@ -210,6 +213,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds of bare nlp.pipe (best)")
     parser.add_argument("--pg", metavar="URL", help="a PostgreSQL server: scratch databases "
                         "there instead of SQLite files")
+    parser.add_argument("--batch-size", type=int, help="CLAIMDESK_BATCH_SIZE of the workers "
+                        "(default: the service's)")
     args = parser.parse_args()
     texts = load_articles(args.articles)
     words = word_count(texts)
@@ -221,7 +226,7 @@ def main() -> None:
     runs: list[Drain] = []
     with redis_server() as (redis_url, _):
         for count in (int(c) for c in args.workers.split(",")):
-            run = drain(texts, count, redis_url, args.pg)
+            run = drain(texts, count, redis_url, args.pg, args.batch_size)
             runs.append(run)
             print(f"{count} worker{'s' if count > 1 else ''}: {run.seconds:.1f} s, "
                   f"{run.claims} claims, {run.failed} failed; peak RSS worker "

@@ -22,12 +22,11 @@ from service.api import (
 )
 from service.api.deps import current_principal
 from service.api.docs import add_docs
-from service.api.guards import UnstorablePaths, Utf8JsonBodies
 from service.api.metrics import router as metrics_router
-from service.api.middleware import BodySizeLimit
+from service.api.middleware import InputGuards
 from service.api.openapi import document_api
 from service.api.problems import register_problem_handlers
-from service.api.ratelimit import RateLimiter, enforce_rate_limit
+from service.api.ratelimit import RateLimiter, connect_async_redis, enforce_rate_limit
 from service.api.request_ids import RequestIds
 from service.api.timeouts import RequestTimeout
 from service.store.db import make_engine, make_session_factory
@@ -55,7 +54,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.state.session_factory = make_session_factory(engine)
         app.state.redis = connect_redis(settings.redis_url or "")
         app.state.queue = make_queue(settings, app.state.redis)
-        app.state.rate_limiter = RateLimiter(settings, app.state.redis)
+        app.state.async_redis = connect_async_redis(settings.redis_url or "")
+        app.state.rate_limiter = RateLimiter(settings, app.state.redis, app.state.async_redis)
         sweeper = None
         if settings.sweep_interval > 0:
             sweeper = Sweeper(app.state.session_factory, app.state.queue,
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             if sweeper is not None:
                 sweeper.stop()
             app.state.redis.close()
+            await app.state.async_redis.aclose()
             engine.dispose()
 
     app = FastAPI(title="claimdesk", version="0.1.0", lifespan=lifespan,
@@ -76,9 +77,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                   docs_url=None, redoc_url=None)  # add_docs serves /docs without a CDN
     app.state.settings = settings
     register_problem_handlers(app)
-    app.add_middleware(Utf8JsonBodies)  # inside BodySizeLimit: holds no body over it
-    app.add_middleware(UnstorablePaths)  # a NUL in a path is a 404 on every database
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+    # The size limit (413), a NUL in a path (404 on every database), a JSON body not UTF-8
+    # (422) in one layer (InputGuards).
+    app.add_middleware(InputGuards, max_bytes=settings.max_body_bytes,
                        by_path={batch.BATCH_PATH: settings.max_batch_body_bytes})
     app.add_middleware(RequestTimeout, seconds=settings.request_timeout)
     app.add_middleware(RequestIds)  # added last: outermost, so every answer has its id

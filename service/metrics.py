@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis import Redis
+from redis.client import Pipeline
 from redis.exceptions import RedisError
 
 KEY_PREFIX = "claimdesk:metrics:"
@@ -146,6 +147,12 @@ def record_articles_received(redis: Redis, count: int = 1) -> None:
     """Count articles the API stored (new ones only, not Idempotency-Key replays)."""
     if count:
         increment(redis, ARTICLES_RECEIVED, count)
+
+
+def count_articles_received(pipe: Pipeline, count: int = 1) -> None:
+    """``record_articles_received`` as one more command in a pipeline of the caller's (the
+    enqueue's round trip)."""
+    pipe.hincrbyfloat(ARTICLES_RECEIVED.key, _field(ARTICLES_RECEIVED, {}), count)
 
 
 def read_counter(redis: Redis, metric: Metric) -> dict[tuple[str, ...], float]:

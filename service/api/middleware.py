@@ -1,4 +1,9 @@
-"""ASGI middleware: refuse bodies over the size limit before anything parses them."""
+"""ASGI middleware: refuse bodies over the size limit before anything parses them.
+
+``InputGuards`` is the one layer the app runs: the size limit of ``BodySizeLimit`` (413),
+then a path no id has (404), then a JSON body that is not UTF-8 (422; both answers from
+``service.api.guards``), reading the body once.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,11 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from schemas.fields import unstorable
+from service.api.guards import not_utf8_json, unstorable_path
 from service.api.problems import PayloadTooLarge, problem_response
+
+_BODYLESS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class BodySizeLimit:
@@ -20,14 +29,20 @@ class BodySizeLimit:
         self.by_path = by_path or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http" or scope["method"] in _BODYLESS:
             await self.app(scope, receive, send)
             return
+        body = await self._read(scope, receive, send)
+        if body is not None:
+            await self.app(scope, _replay(body, receive), send)
+
+    async def _read(self, scope: Scope, receive: Receive, send: Send) -> bytes | None:
+        """The whole body, or None once a 413 was sent."""
         limit = self.by_path.get(scope.get("path", ""), self.max_bytes)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await self._refuse(scope, receive, send, limit)
-            return
+            return None
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -38,15 +53,42 @@ class BodySizeLimit:
             size += len(chunk)
             if size > limit:
                 await self._refuse(scope, receive, send, limit)
-                return
+                return None
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        await self.app(scope, _replay(b"".join(chunks), receive), send)
+        return b"".join(chunks)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         error = PayloadTooLarge(f"the body is larger than {limit} bytes", max_bytes=limit)
         await problem_response(error, scope.get("path"))(scope, receive, send)
+
+
+class InputGuards(BodySizeLimit):
+    """The size limit (413), then a path no id has (404), then a JSON body not UTF-8 (422)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        if scope["method"] in _BODYLESS:
+            if unstorable(path) is not None:
+                await unstorable_path(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        body = await self._read(scope, receive, send)
+        if body is None:
+            return
+        if unstorable(path) is not None:
+            await unstorable_path(scope, receive, send)
+            return
+        refused = not_utf8_json(scope, body)
+        if refused is not None:
+            await refused(scope, receive, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
 
 
 def _content_length(scope: Scope) -> int | None:

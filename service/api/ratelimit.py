@@ -22,14 +22,16 @@ import threading
 import time
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError
 
 from schemas.keys import ROLES
 from service.api.deps import PrincipalDep
 from service.api.problems import RateLimited
 from service.store.keys import Principal
-from service.store.ratelimit import Decision, RateLimit, TokenBuckets
+from service.store.ratelimit import AsyncTokenBuckets, Decision, RateLimit, TokenBuckets
 from service.store.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,9 +41,11 @@ OUTAGE_PAUSE = 5.0  # seconds the limiter leaves Redis alone after it failed to 
 class RateLimiter:
     """The buckets of every key, with the limits of each role and fail-open on outages."""
 
-    def __init__(self, settings: Settings, redis: Redis) -> None:
+    def __init__(self, settings: Settings, redis: Redis,
+                 async_redis: AsyncRedis | None = None) -> None:
         self.limits: dict[str, RateLimit | None] = {r: settings.rate_limit(r) for r in ROLES}
         self.buckets = TokenBuckets(redis)
+        self.async_buckets = AsyncTokenBuckets(async_redis) if async_redis is not None else None
         self._lock = threading.Lock()
         self._down_until: float | None = None  # monotonic time; None while Redis answers
 
@@ -52,6 +56,21 @@ class RateLimiter:
             return None
         try:
             decision = self.buckets.take(principal.key_id, limit)
+        except RedisError as exc:
+            self._failed(exc)
+            return None
+        self._answered()
+        return decision, limit
+
+    async def check_async(self, principal: Principal) -> tuple[Decision, RateLimit] | None:
+        """:meth:`check` on the event loop (the asyncio client), else in a worker thread."""
+        if self.async_buckets is None:
+            return await run_in_threadpool(self.check, principal)
+        limit = self.limits.get(principal.role)
+        if limit is None or self._paused():
+            return None
+        try:
+            decision = await self.async_buckets.take(principal.key_id, limit)
         except RedisError as exc:
             self._failed(exc)
             return None
@@ -78,10 +97,16 @@ class RateLimiter:
         log.info("Redis answers again: rate limits are on")
 
 
-def enforce_rate_limit(request: Request, principal: PrincipalDep) -> None:
-    """429 when the key has used up its role's requests; nothing when it has not."""
+def connect_async_redis(url: str) -> AsyncRedis:
+    """``service.store.queue.connect_redis`` for the event loop, failing as fast."""
+    return AsyncRedis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+
+
+async def enforce_rate_limit(request: Request, principal: PrincipalDep) -> None:
+    """429 when the key has used up its role's requests; nothing when it has not. ``async``:
+    the token is taken on the event loop (a plain ``def`` was a trip to a worker thread)."""
     limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
-    outcome = limiter.check(principal) if limiter is not None else None
+    outcome = await limiter.check_async(principal) if limiter is not None else None
     if outcome is None or outcome[0].allowed:
         return
     decision, limit = outcome

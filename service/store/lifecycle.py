@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from redis.client import Pipeline
 from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -47,7 +49,9 @@ def dispatch_article(session: Session, queue: Queue, *, org_id: str, article_id:
 
 def accept_article(session: Session, queue: Queue, *, org_id: str, article: NewArticle,
                    idempotency_key: str | None,
-                   job_timeout: int = 600) -> tuple[Article, bool]:
+                   job_timeout: int = 600,
+                   on_enqueue: Callable[[Pipeline], object] | None = None,
+                   ) -> tuple[Article, bool]:
     """Store a posted article and send its job: one INSERT, one commit, one Redis round trip.
 
     The row is stored with ``enqueued_at`` already set, committed, then its job is sent; when
@@ -55,7 +59,8 @@ def accept_article(session: Session, queue: Queue, *, org_id: str, article: NewA
     only) and the sweeper sends the job later. Should the process die between the commit and
     the enqueue, the sweeper finds the article queued with no job in Redis once the grace has
     passed: an article stored is never lost. A repeat of an Idempotency-Key returns the stored
-    article (and False), dispatched again only when its first enqueue failed.
+    article (and False), dispatched again only when its first enqueue failed. ``on_enqueue``
+    adds commands (the API's counter) to the enqueue's round trip, for a new article only.
     """
     row, created = create_or_get(session, org_id=org_id, article=article,
                                  idempotency_key=idempotency_key, enqueued_at=utcnow())
@@ -63,7 +68,7 @@ def accept_article(session: Session, queue: Queue, *, org_id: str, article: NewA
     if created:
         try:
             enqueue_process_article(queue, org_id=org_id, article_id=row.id,
-                                    job_timeout=job_timeout)
+                                    job_timeout=job_timeout, also=on_enqueue)
         except RedisError as exc:
             log.warning("could not enqueue %s, the sweeper will retry: %s", row.id, exc)
             row.enqueued_at = None

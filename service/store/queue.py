@@ -7,10 +7,11 @@ arguments are plain JSON values (a relink job's scope is ``schemas.relink.Relink
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from redis import Redis
+from redis.client import Pipeline
 from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry
 from rq.job import Job
@@ -57,10 +58,12 @@ def _meta(request_id: str | None = None) -> dict[str, Any]:
 
 def _enqueue_article_job(queue: Queue, func: str, job_id: str, *, org_id: str,
                          article_id: str, job_timeout: int,
-                         request_id: str | None = None) -> Job:
+                         request_id: str | None = None,
+                         also: Callable[[Pipeline], object] | None = None) -> Job:
     """An article job: the shared policy, a stable id, and a callback that marks it failed.
 
-    Sent in one Redis round trip (RQ's own enqueue without a pipeline takes two)."""
+    Sent in one Redis round trip (RQ's own enqueue without a pipeline takes two); ``also``
+    adds commands of the caller's (a metric) to the same round trip."""
     with queue.connection.pipeline() as pipe:
         job = queue.enqueue(
             func,
@@ -71,15 +74,19 @@ def _enqueue_article_job(queue: Queue, func: str, job_id: str, *, org_id: str,
             pipeline=pipe,
             **_policy(job_timeout),
         )
+        if also is not None:
+            also(pipe)
         pipe.execute()
     return job
 
 
 def enqueue_process_article(queue: Queue, *, org_id: str, article_id: str,
-                            job_timeout: int = 600) -> Job:
-    """Queue claim extraction of one article."""
+                            job_timeout: int = 600,
+                            also: Callable[[Pipeline], object] | None = None) -> Job:
+    """Queue claim extraction of one article (``also``: more commands in the same round trip)."""
     return _enqueue_article_job(queue, PROCESS_ARTICLE, process_article_job_id(article_id),
-                                org_id=org_id, article_id=article_id, job_timeout=job_timeout)
+                                org_id=org_id, article_id=article_id, job_timeout=job_timeout,
+                                also=also)
 
 
 def link_article_job_id(article_id: str) -> str:

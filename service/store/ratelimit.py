@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from redis import Redis
+
+if TYPE_CHECKING:  # the API's asyncio client; a worker never loads redis.asyncio
+    from redis.asyncio import Redis as AsyncRedis
 
 KEY_PREFIX = "claimdesk:ratelimit:"
 _UNITS = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 60.0,
@@ -107,6 +111,23 @@ class TokenBuckets:
     def take(self, key: str, limit: RateLimit, cost: int = 1) -> Decision:
         """Take ``cost`` tokens from ``key``'s bucket if it holds them."""
         taken, remaining, wait = self._take(
+            keys=[KEY_PREFIX + key], args=[repr(limit.per_second), limit.burst, cost]
+        )
+        return Decision(allowed=bool(int(taken)), remaining=float(remaining),
+                        retry_after=float(wait))
+
+
+class AsyncTokenBuckets:
+    """:class:`TokenBuckets` on an asyncio client: the API takes its token on the event loop,
+    without a trip to a worker thread."""
+
+    def __init__(self, redis: AsyncRedis) -> None:
+        self.redis = redis
+        self._take = redis.register_script(_TAKE)
+
+    async def take(self, key: str, limit: RateLimit, cost: int = 1) -> Decision:
+        """Take ``cost`` tokens from ``key``'s bucket if it holds them."""
+        taken, remaining, wait = await self._take(
             keys=[KEY_PREFIX + key], args=[repr(limit.per_second), limit.burst, cost]
         )
         return Decision(allowed=bool(int(taken)), remaining=float(remaining),
