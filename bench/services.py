@@ -164,29 +164,31 @@ def create_key(env: dict[str, str], role: str = "submitter") -> str:
 def serve(env: dict[str, str], *, workers: int = 0) -> Iterator[tuple[int, subprocess.Popen]]:
     """``claimdesk serve --workers N`` (REDIS_URL set: no embedded Redis): (port, process)."""
     port = free_port()
-    log = open(Path(env["CLAIMDESK_DATA_DIR"]) / "serve.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [PYTHON, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_for_port(port, process=process)
+    command = [PYTHON, "-m", "service.cli", "serve", "--port", str(port), "--workers",
+               str(workers)]
+    with _server(command, port, env, "serve.log") as process:
         yield port, process
-    finally:
-        stop(process)
-        log.close()
 
 
 @contextmanager
 def bare_app(env: dict[str, str]) -> Iterator[tuple[int, subprocess.Popen]]:
     """``bench/bare_app.py``: (port, process)."""
     port = free_port()
-    log = open(Path(env["CLAIMDESK_DATA_DIR"]) / "bare.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen([PYTHON, str(ROOT / "bench" / "bare_app.py"), "--port", str(port)],
-                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    command = [PYTHON, str(ROOT / "bench" / "bare_app.py"), "--port", str(port)]
+    with _server(command, port, env, "bare.log") as process:
+        yield port, process
+
+
+@contextmanager
+def _server(command: list[str], port: int, env: dict[str, str],
+            log_name: str) -> Iterator[subprocess.Popen]:
+    """A server process on ``port``, its output in the data dir's ``log_name``; stopped after."""
+    log = open(Path(env["CLAIMDESK_DATA_DIR"]) / log_name, "wb")  # noqa: SIM115
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_for_port(port, process=process)
-        yield port, process
+        yield process
     finally:
         stop(process)
         log.close()

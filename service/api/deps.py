@@ -19,6 +19,7 @@ from rq import Queue
 from sqlalchemy.orm import Session
 
 from schemas.fields import storable
+from service.api.guards import is_json, media_type
 from service.api.key_cache import principal_cache
 from service.api.problems import Unauthorized, UnsupportedMediaType
 from service.store import keys
@@ -99,8 +100,8 @@ async def require_json(
     content_type: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> None:
     """Bodies are JSON: anything else is a 415 before parsing is attempted."""
-    media = (content_type or "").split(";", 1)[0].strip().lower()
-    if media != "application/json" and not media.endswith("+json"):
+    if not is_json(content_type):
+        media = media_type(content_type)
         raise UnsupportedMediaType(
             f"send the body as application/json, not {media or 'no content type'}"
         )

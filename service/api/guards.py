@@ -26,7 +26,7 @@ async def unstorable_path(scope: Scope, receive: Receive, send: Send) -> None:
 def not_utf8_json(scope: Scope, body: bytes) -> ASGIApp | None:
     """The 422 answer for a JSON body (by its Content-Type) that is not UTF-8; None when the
     body is not JSON or is UTF-8."""
-    if not _is_json(_header(scope, b"content-type")):
+    if not is_json(_header(scope, b"content-type")):
         return None
     try:
         body.decode("utf-8")
@@ -44,6 +44,12 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
-def _is_json(content_type: str) -> bool:
-    media = content_type.split(";", 1)[0].strip().lower()
+def media_type(content_type: str | None) -> str:
+    """``application/json`` of ``Application/JSON; charset=utf-8``."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def is_json(content_type: str | None) -> bool:
+    """A JSON body by its Content-Type (``application/json`` or any ``+json``)."""
+    media = media_type(content_type)
     return media == "application/json" or media.endswith("+json")

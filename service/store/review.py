@@ -26,7 +26,6 @@ from service.store.errors import (
     Forbidden,
     InvalidInput,
     InvalidTransition,
-    NotFound,
     StaleVersion,
 )
 from service.store.keys import Principal
@@ -242,6 +241,3 @@ def parse_if_match(value: str) -> int | None:
     value = value.strip('"')
     return int(value) if value.isdigit() else None
 
-
-__all__ = ["NotFound", "ReviewOutcome", "assign_claim", "claim_history", "etag",
-           "parse_if_match", "review_claim", "stale"]
