@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +31,18 @@ from service.store.models import (
 from service.store.settings import Settings
 from tests.support.observed import watch
 from tests.support.servers import throwaway_database, throwaway_redis
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_put_back() -> Iterator[None]:
+    """A test running ``claimdesk`` in-process (``cli.main``) points the root logger at the
+    stderr pytest captured for it; that stream is closed once the test ends, so the handler
+    goes with it."""
+    before = list(logging.getLogger().handlers)
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
 
 
 @pytest.fixture(scope="session")

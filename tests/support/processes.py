@@ -17,7 +17,7 @@ from typing import TypeVar
 import httpx
 from rq import Queue, Worker
 
-from service.processes import process_alive
+from service.processes import command_line, process_alive
 from service.store.settings import Settings
 from tests.support.servers import free_port
 
@@ -88,13 +88,23 @@ def gone(pid: int) -> bool:
 
 
 def children(pid: int) -> dict[int, str]:
-    """Direct children of ``pid``: pid -> command line."""
-    listing = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], text=True,
-                             capture_output=True, check=False).stdout
+    """Direct children of ``pid``: pid -> full command line, read from /proc.
+
+    Not ``ps``: piped, it cuts ``args`` at the terminal's width (80 columns where COLUMNS
+    says so), and a long install path then hides the ``redis-server`` at its end.
+    """
     found = {}
-    for line in listing.splitlines():
-        child, _, args = line.strip().partition(" ")
-        found[int(child)] = args
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            found[int(entry.name)] = command_line(int(entry.name))
     return found
 
 
