@@ -379,3 +379,48 @@ def test_a_relative_clause_about_a_given_name_takes_the_name_as_subject(nlp: Lan
     unit = only_unit(nlp, "A charity named Brightwater that runs 30 shelters said demand rose.",
                      "relative")
     assert unit.subject == "Brightwater"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one subject, two verbs, each with a figure: two units
+        ("Ardwell Hospital hired 420 nurses in 2023 and plans to reach 600 by 2026.",
+         [("coordinated", "Ardwell Hospital hired 420 nurses in 2023"),
+          ("coordinated", "plans to reach 600 by 2026")]),
+        # a second verb without a figure stays in the one unit
+        ("Ardwell Hospital hired 420 nurses in 2023 and thanked its staff.",
+         [("sentence", "Ardwell Hospital hired 420 nurses in 2023 and thanked its staff")]),
+        # a phrase after the second verb belongs to both: no split
+        ("Ardwell Hospital hired 420 nurses and trained 80 doctors, its director said.",
+         [("attribution",
+           "Ardwell Hospital hired 420 nurses and trained 80 doctors, its director said"),
+          ("reported", "Ardwell Hospital hired 420 nurses"),
+          ("reported", "trained 80 doctors")]),
+    ],
+)
+def test_verbs_sharing_a_subject_split_when_each_holds_a_figure(
+        nlp: Language, text: str, expected: list[tuple[str, str]]) -> None:
+    assert units_of(nlp, text) == expected
+
+
+def test_the_second_of_two_verbs_carries_the_shared_subject(nlp: Language) -> None:
+    text = "Ardwell Hospital hired 420 nurses in 2023 and plans to reach 600 by 2026."
+    doc = nlp(text)
+    second = split_units(next(doc.sents))[-1]
+    assert second.subject == "Ardwell Hospital"
+    assert second.shared_subject == (0, len("Ardwell Hospital"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mayor Tom Brandt called the growth \"remarkable\" and said the city added 12,000 "
+         "jobs.", [("reported", "the city added 12,000 jobs")]),
+        ("Lena Holm described the plan as \"bold\" and said that it would cost $3 billion.",
+         [("reported", "it would cost $3 billion")]),
+    ],
+)
+def test_an_opinion_wrapper_leaves_only_what_was_said(
+        nlp: Language, text: str, expected: list[tuple[str, str]]) -> None:
+    assert units_of(nlp, text) == expected

@@ -321,3 +321,124 @@ def test_statements_for_a_parsed_sentence_are_self_contained(nlp: Language) -> N
 def test_statements_name_what_a_description_stands_for(text: str, statement: str) -> None:
     claims = build_pipeline().run(text, date(2024, 3, 5))
     assert statement in {c.statement for c in claims}
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # "its" inside the subject's phrase names the organisation "it" would
+        ("Norvik Telecom said on Monday it had 2.1 million customers. About 40 percent of its "
+         "users pay monthly.", "About 40 percent of Norvik Telecom's users pay monthly."),
+        ("Pellmark Foods reported a loss on Friday. Half of their stores will close by 2026.",
+         "Half of Pellmark Foods's stores will close by 2026."),
+        # an "its" inside a clause of the subject is the clause's own business
+        ("Halvorsen Foods reported its results on Monday. The company, which opened its "
+         "first store in 1962, now runs 140 shops.", "Halvorsen Foods now runs 140 shops."),
+    ],
+)
+def test_a_possessive_in_the_subject_names_what_it_would_name(text: str,
+                                                              statement: str) -> None:
+    claims = build_pipeline().run(text, date(2024, 3, 5))
+    assert statement in {c.statement for c in claims}
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # the speaker of a split attribution owns the measure
+        ("Revenue nearly doubled in 2023, Tollway said.", "Tollway's revenue nearly doubled "
+         "in 2023."),
+        # the organisation of the sentence before
+        ("Kestrel Logistics opened a depot in Leeds on Monday. Revenue nearly doubled in "
+         "2023, the company said.", "Kestrel Logistics's revenue nearly doubled in 2023."),
+        # the article's one organisation, paragraphs on
+        ("Brackwell Mining Ltd. reported record output.\n\nThe shares closed up 3.2 percent "
+         "at 410 pence.", "Brackwell Mining Ltd.'s shares closed up 3.2 percent at 410 pence."),
+        # a description owning the measure through "at"
+        ("Ostervik Paper cut 300 jobs in May. Sales at the group fell 9 percent in 2023.",
+         "Sales at Ostervik Paper fell 9 percent in 2023."),
+        # a measure with an owner keeps it; a measure of no company stays as it is
+        ("Ostervik Paper cut 300 jobs in May. Sales of paper fell 9 percent in 2023.",
+         "Sales of paper fell 9 percent in 2023."),
+        ("Prices rose in March. Sales fell 9 percent in 2023.", "Sales fell 9 percent in 2023."),
+    ],
+)
+def test_a_company_measure_without_an_owner_takes_the_company(text: str,
+                                                             statement: str) -> None:
+    claims = build_pipeline().run(text, date(2024, 3, 5))
+    assert statement in {c.statement for c in claims}
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # a name introduced by an organisation noun is an organisation, though tagged a person
+        ("Staff at budget airline Flyndra will strike in July.\n\nThe airline carried 8 "
+         "million passengers in 2023.", "Flyndra carried 8 million passengers in 2023."),
+        # a one-word name in apposition names its description
+        ("Staff at Flyndra will strike in July. The union, CABRA, wants a pay rise of 7 "
+         "percent.", "CABRA wants a pay rise of 7 percent."),
+        # "the city of X" makes X a place, and "it" after "the city" is that place
+        ("The port city of Velmora will build a ferry terminal.\n\nThe city expects the work "
+         "to cost 40 million euros. It says one in four of its residents commutes by boat.",
+         "Velmora says one in four of its residents commutes by boat."),
+        # "the county health department" takes the county's name
+        ("Only 40 percent of Tarrow County residents got a flu shot, the county health "
+         "department said on Thursday.\n\nThe department recorded 12 deaths in 2023.",
+         "The Tarrow County health department recorded 12 deaths in 2023."),
+    ],
+)
+def test_names_the_small_model_mislabels_still_resolve(text: str, statement: str) -> None:
+    claims = build_pipeline().run(text, date(2024, 3, 5))
+    assert statement in {c.statement for c in claims}
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        ("Sen. Ana Ruiz (D-NM) said the bill would cost $4 billion over ten years.",
+         "Sen. Ana Ruiz said the bill would cost $4 billion over ten years."),
+        ("Rep. Tom Kell (R-Texas) voted against the $2 billion package on Friday.",
+         "Rep. Tom Kell voted against the $2 billion package on Friday, March 1, 2024."),
+        ("Shares of Acme Corp. (NYSE: ACM) rose 4 percent in 2023.",
+         "Shares of Acme Corp. rose 4 percent in 2023."),
+    ],
+)
+def test_bracketed_party_and_ticker_labels_stay_out_of_statements(text: str,
+                                                                   statement: str) -> None:
+    claims = build_pipeline().run(text, date(2024, 3, 5))
+    assert statement in {c.statement for c in claims}
+
+
+@pytest.mark.parametrize(
+    ("text", "statements"),
+    [
+        # two facts under one subject: two claims, each naming the subject
+        ("Ardwell Hospital hired 420 nurses in 2023 and plans to reach 600 by 2026.",
+         {"Ardwell Hospital hired 420 nurses in 2023.",
+          "Ardwell Hospital plans to reach 600 by 2026."}),
+        # the shared subject is named as the first claim names it
+        ("Ardwell Hospital opened in 1990. It hired 420 nurses in 2023 and plans to reach 600 "
+         "by 2026, its director said.",
+         {"Ardwell Hospital hired 420 nurses in 2023.",
+          "Ardwell Hospital plans to reach 600 by 2026."}),
+    ],
+)
+def test_two_facts_under_one_subject_become_two_standalone_claims(
+        text: str, statements: set[str]) -> None:
+    claims = build_pipeline().run(text, date(2024, 3, 5))
+    assert statements <= {c.statement for c in claims if c.checkworthiness >= 0.5}
+
+
+@pytest.mark.parametrize(
+    ("text", "queued"),
+    [
+        ("Mayor Tom Brandt called the growth \"remarkable\" and said the city added 12,000 "
+         "jobs in 2023.", ["The city added 12,000 jobs in 2023."]),
+        ("Finance Minister Lena Holm welcomed the figures and said that exports rose 8 "
+         "percent in 2023.", ["Exports rose 8 percent in 2023."]),
+    ],
+)
+def test_an_opinion_wrapper_is_left_out_of_what_was_said(text: str, queued: list[str]) -> None:
+    claims = build_pipeline().run(text, date(2024, 3, 5))
+    assert [c.statement for c in claims if c.checkworthiness >= 0.5] == queued

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date
 
 from spacy.tokens import Doc
@@ -27,6 +28,7 @@ from workers.pipeline.references import (
     resolve_demonstrative,
     resolve_description,
     resolve_leading_pronoun,
+    resolve_measure_owner,
     resolve_speaker,
 )
 from workers.pipeline.segment import SegmentConfig, candidate_sentences
@@ -41,6 +43,12 @@ DATELINE = re.compile(r"[A-Z][A-Z .'-]+,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([
                       r"\s*[-–—]+\s*")
 CONTEXT_SENTENCES = 8  # at most this many sentences of this and the previous paragraph
 _ATTRIBUTED = frozenset({"attribution", "reported"})
+# A label in brackets that says nothing checkable: party and state ("(D-NM)", "(R-Texas)",
+# "(Lab, Leeds)") or a stock ticker ("(NYSE: IBM)"); statements leave it out.
+BRACKET_LABEL = re.compile(
+    r"\s*\((?:[A-Z][A-Za-z.]{0,4}\s?[-–]\s?[A-Z][A-Za-z.]{0,12}(?:[-–]\d{1,2})?"
+    r"|(?:Lab|Con|Dem|Rep|Ind|LD|SNP|Green)\.?,\s?[A-Z][A-Za-z .]{1,24}"
+    r"|(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|AMEX|LON|FTSE)\s?:\s?[A-Z][A-Z.]{0,6})\)")
 
 
 def sentence_spans(sent: SpacySpan, text: str,
@@ -206,15 +214,40 @@ def _removal(text: str, inner: ClaimUnit, unit: ClaimUnit) -> tuple[int, int, st
         start -= 1
     while end < unit.end and text[end] in " \t)]—–-,":
         end += 1
+    name = name.split(",")[0].strip()  # "Little Lanterns, which runs ...": the name
     if inner.kind == "appositive" and _is_name(name) and unit.start <= inner.start < start:
         return inner.start, end, name + " "
     return start, end, " "
 
 
 def _is_name(text: str) -> bool:
-    """ "Sen. Ana Velasquez": two or more words, each capitalised."""
+    """ "Sen. Ana Velasquez", "SITCA": words that are each capitalised (one word needs a
+    second capital or to be more than a letter: "Acme", not "A")."""
     words = text.split()
+    if len(words) == 1:
+        return len(words[0]) > 1 and words[0][:1].isupper() and words[0][1:2].isalpha()
     return len(words) >= 2 and all(w[:1].isupper() for w in words)
+
+
+def _subject_edit(sent: SpacySpan, unit: ClaimUnit, previous: list[SpacySpan],
+                  orgs: Collection[str], places: Collection[str]) -> tuple[int, int, str] | None:
+    """The edit that names the unit's subject, if it needs one."""
+    return (resolve_leading_pronoun(sent, unit, previous, orgs, places)
+            or resolve_description(sent, unit, previous, orgs, places)
+            or resolve_demonstrative(sent, unit, previous)
+            or resolve_measure_owner(sent, unit, previous, orgs))
+
+
+def _shared_subject(sent: SpacySpan, text: str, unit: ClaimUnit, previous: list[SpacySpan],
+                    orgs: Collection[str], places: Collection[str]) -> str:
+    """The subject a conjunct shares with the one before it, named as that one names it."""
+    assert unit.shared_subject is not None
+    start, end = unit.shared_subject
+    probe = replace(unit, start=start, end=end, kind="sentence", shared_subject=None)
+    edit = _subject_edit(sent, probe, previous, orgs, places)
+    if edit is None or not start <= edit[0] <= edit[1] <= end:
+        return text[start:end]
+    return text[start:edit[0]] + edit[2] + text[edit[1]:end]
 
 
 def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
@@ -227,15 +260,18 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
     dateline = DATELINE.match(text, unit.start, unit.end)
     if dateline is not None:  # "OSLO, March 3 (Wire) - ": where it was filed, not the claim
         removed = [*removed, (unit.start, dateline.end(), "")]
+    removed = [*removed, *((m.start(), m.end(), "") for m in
+                           BRACKET_LABEL.finditer(text, unit.start, unit.end))]
     removals = sorted((r for r in removed if r[0] < r[1]), key=lambda r: (r[0], -r[1]))
     edits: list[tuple[int, int, str] | None] = [*removals]
     if not is_headline(sent, text):  # a headline's wording stays as it is
         edits += [(d.start, d.end, absolute_phrase(text[d.start : d.end], d,
                                                    after=_word_before(text, d.start)))
                   for d in dates if d.relative and unit.start <= d.start and d.end <= unit.end]
-    edits.append(resolve_leading_pronoun(sent, unit, previous, orgs)
-                 or resolve_description(sent, unit, previous, orgs, places)
-                 or resolve_demonstrative(sent, unit, previous))
+    edits.append(_subject_edit(sent, unit, previous, orgs, places))
+    if unit.shared_subject is not None:  # "... and plans to reach 600": who plans
+        edits.append((unit.start, unit.start,
+                      _shared_subject(sent, text, unit, previous, orgs, places) + " "))
     replacements: list[tuple[int, int, str]] = []
     for edit in edits:
         if edit is not None and not any(r[0] < edit[1] and edit[0] < r[1]

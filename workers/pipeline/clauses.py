@@ -61,6 +61,10 @@ FRAME_LEMMAS = SPEECH_LEMMAS | frozenset(
     "think believe know hope fear expect doubt guess suppose feel reckon understand hear mean "
     "see agree bet wish worry remember realize realise assume imagine".split()
 )
+# Verbs that characterise rather than report ("called the plan "a giveaway"").
+CHARACTERISE_LEMMAS = frozenset({"call", "describe", "label", "dub", "brand", "term", "hail",
+                                 "praise", "criticise", "criticize", "condemn", "welcome"})
+FIGURE_LABELS = frozenset({"DATE", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"})
 SUBJECT_RELATIVES = frozenset({"who", "which", "that"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "NUM"})
@@ -88,6 +92,8 @@ class ClaimUnit:
     speaker: str | None
     root: int
     clause: tuple[int, int] | None = None  # relative/appositive: the clause after its subject
+    # a conjunct that shares the subject of the one before it: that subject's char range
+    shared_subject: tuple[int, int] | None = None
 
 
 def split_units(sent: Span) -> list[ClaimUnit]:
@@ -97,6 +103,11 @@ def split_units(sent: Span) -> list[ClaimUnit]:
     if whole is None:
         return []
     units, cut = _embedded_units(sent)
+    wrapped = _wrapped_speech(sent)
+    if wrapped is not None:  # the opinion around it is no claim: only what was said is
+        said_by, said_lo, said_hi, said = wrapped
+        units.extend(_clause_units(doc, said_lo, said_hi, said, "reported", said_by))
+        return _ordered(_whole_names(sent, units))
     speech = _reported_speech(sent)
     if speech is not None:
         speaker, lo, hi, head = speech
@@ -306,6 +317,26 @@ def _reported_speech(sent: Span) -> tuple[str, int, int, Token | None] | None:
     return _according_to(sent)
 
 
+def _wrapped_speech(sent: Span) -> tuple[str, int, int, Token] | None:
+    """Speech inside an opinion wrapper: "X called the growth "remarkable" and said (that) Y"
+    gives (speaker X, start and end of Y, Y's head); None for any other sentence."""
+    root = sent.root
+    if root.lemma_.lower() not in CHARACTERISE_LEMMAS:
+        return None
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    said = next((c for c in root.children if c.dep_ == "conj" and c.i > root.i
+                 and c.lemma_.lower() in SPEECH_LEMMAS
+                 and not any(g.dep_ in SUBJECT_DEPS for g in c.children)), None)
+    comp = None if said is None else next(
+        (c for c in said.children if c.dep_ == "ccomp" and c.i > said.i), None)
+    if subj is None or comp is None:
+        return None
+    lo, hi = comp.left_edge.i, comp.right_edge.i + 1
+    while lo < hi and sent.doc[lo].dep_ == "mark" and sent.doc[lo].head.i == comp.i:
+        lo += 1
+    return _speaker(sent, subj), lo, hi, comp
+
+
 def _speaker(sent: Span, tok: Token) -> str:
     """Text of the speaker's noun phrase."""
     rng = _noun_phrase(tok, sent.end)
@@ -348,8 +379,47 @@ def _clause_units(doc: Doc, lo: int, hi: int, head: Token, kind: str,
     whole = _trim(doc, lo, hi)
     if whole is None:
         return []
+    shared = _shared_subject_units(doc, whole, head, kind, speaker)
+    if shared:
+        return shared
     return [_unit(doc, whole, "reported" if kind == "reported" else "sentence", head.i,
                   speaker=speaker)]
+
+
+def _shared_subject_units(doc: Doc, whole: tuple[int, int], head: Token, kind: str,
+                          speaker: str | None) -> list[ClaimUnit]:
+    """Two facts under one subject ("Ardwell Hospital hired 420 nurses in 2023 and plans to
+    reach 600 by 2026"): one unit per verb when each holds a figure and the second verb
+    ends the range; the second unit carries the subject it shares (``shared_subject``)."""
+    lo, hi = whole
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    conj = next((c for c in head.children if c.dep_ == "conj" and c.i > head.i
+                 and c.pos_ in ("VERB", "AUX")
+                 and not any(g.dep_ in SUBJECT_DEPS for g in c.children)), None)
+    if subj is None or conj is None:
+        return []
+    if not (lo <= subj.left_edge.i and subj.i < head.i < conj.left_edge.i < hi):
+        return []
+    if not _only_punct(doc, conj.right_edge.i + 1, hi) or not any(
+            doc[k].dep_ == "cc" for k in range(head.i + 1, conj.left_edge.i)):
+        return []
+    first = _trim(doc, lo, conj.left_edge.i)
+    second = _trim(doc, conj.left_edge.i, hi)
+    if first is None or second is None or not (_has_figure(doc, first)
+                                                and _has_figure(doc, second)):
+        return []
+    subject = _trim(doc, *_noun_phrase(subj, head.i))
+    if subject is None:
+        return []
+    kind = "reported" if kind == "reported" else "coordinated"
+    return [_unit(doc, first, kind, head.i, speaker=speaker),
+            replace(_unit(doc, second, kind, conj.i, subject=_text(doc, subject),
+                          speaker=speaker), shared_subject=_chars(doc, subject))]
+
+
+def _has_figure(doc: Doc, rng: tuple[int, int]) -> bool:
+    """Whether a token range holds a number or a date."""
+    return any(doc[k].like_num or doc[k].ent_type_ in FIGURE_LABELS for k in range(*rng))
 
 
 def _conjuncts(head: Token) -> list[Token]:

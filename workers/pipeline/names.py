@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from workers.pipeline.statements import WHITESPACE_RE
 
@@ -29,17 +29,62 @@ ORG_ENDINGS = frozenset({
     "committee", "association", "institute", "university", "council", "authority"})
 
 
+# Common nouns that say the name right after them is an organisation ("low-cost airline
+# Vuelaluz", "tractor maker Hollis Agritech", "the union, SITCA").
+ORG_DESCRIBERS = frozenset({
+    "company", "firm", "airline", "carrier", "maker", "carmaker", "automaker", "retailer",
+    "chain", "bank", "lender", "insurer", "union", "charity", "operator", "manufacturer",
+    "supplier", "producer", "brewer", "startup", "start-up", "publisher", "broadcaster",
+    "grocer", "supermarket", "developer", "conglomerate", "group", "business", "utility",
+    "miner", "shipper", "exporter", "bakery", "baker", "provider", "platform", "app"})
+PLACE_DESCRIBERS = frozenset({"city", "town", "village", "county", "state", "province",
+                              "region", "island", "district", "municipality"})
+_DESCRIBED_NAMES = "claimdesk_described_names"
+
+
 def label_of(ent: Span) -> str:
     """The entity's label, except that a name ending in a word organisations end in
     ("Halvorsen Pharma", "Greyholt Water", "Acme Inc.") is an organisation whatever the
-    small model says, and "Calderbridge" in "the Calderbridge-based group" is a place."""
+    small model says, and so is a name the article introduces with an organisation noun
+    ("airline Vuelaluz" makes every "Vuelaluz" of the Doc one); "Calderbridge" in "the
+    Calderbridge-based group" is a place."""
     doc = ent.doc
     if ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].lower_ == "based":
         return "GPE"
     last = ent[-1].lower_.rstrip(".")
     if ent.label_ != "ORG" and last in ORG_ENDINGS and len(ent) > 1:
         return "ORG"
+    if ent.label_ in ("PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "LOC", "GPE", "ORG"):
+        return described_names(doc).get(ent.text, ent.label_)
     return ent.label_
+
+
+def described_names(doc: Doc) -> dict[str, str]:
+    """Labels of names the Doc introduces with a common noun: an organisation next to its
+    noun ("airline Vuelaluz", "tractor maker Hollis Agritech") or as its appositive ("the
+    union, SITCA"), with its first word ("Hollis"), is ORG; a place after "city of" / "town
+    of" ("the port city of Kaldava") is GPE. One walk of ``doc.ents``, kept in
+    ``doc.user_data``, so every mention of the name gets the label."""
+    known = doc.user_data.get(_DESCRIBED_NAMES)
+    if known is None:
+        names: dict[str, str] = {}
+        for ent in doc.ents:
+            if ent.start < 2:
+                continue
+            before, head = doc[ent.start - 1], ent.root.head
+            if before.lower_ == "of" and doc[ent.start - 2].lower_ in PLACE_DESCRIBERS:
+                if ent.label_ not in ("GPE", "DATE", "CARDINAL"):
+                    names[ent.text] = "GPE"
+            elif ent.label_ != "ORG" and (
+                    (before.pos_ == "NOUN" and before.lower_ in ORG_DESCRIBERS)
+                    or (ent.root.dep_ == "appos" and head.pos_ == "NOUN"
+                        and head.lower_ in ORG_DESCRIBERS)):
+                names[ent.text] = "ORG"
+                if len(ent) > 1 and ent[0].pos_ == "PROPN":
+                    names.setdefault(ent[0].text, "ORG")
+        known = names
+        doc.user_data[_DESCRIBED_NAMES] = known
+    return known
 
 
 def untagged_actors(sent: Span) -> list[str]:

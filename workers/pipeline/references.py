@@ -50,9 +50,18 @@ PRONOUN_LABELS: dict[str, frozenset[str]] = {
     "they": frozenset({"ORG", "NORP"}), "their": frozenset({"ORG", "NORP"}),
 }
 POSSESSIVES = frozenset({"his", "its", "their"})
+# Dependencies that open a clause of its own inside a noun phrase.
+CLAUSE_DEPS = frozenset({"relcl", "acl", "appos", "ccomp", "advcl", "conj"})
 ORG_PRONOUNS = frozenset({"it", "its", "they", "their"})
 RANK_WORDS = frozenset({"record", "first", "highest", "lowest"})
 SAY_VERBS = frozenset({"say", "tell", "report", "announce", "state", "add"})
+# A company's measures: with no owner in the subject ("The shares closed up 7%") they are the
+# measures of the organisation the article is about.
+MEASURES = frozenset({"revenue", "sale", "profit", "share", "earning", "turnover", "income",
+                      "loss", "margin", "dividend", "order", "headcount", "workforce",
+                      "valuation", "stock"})
+OWNER_DEPS = frozenset({"poss", "nmod"})
+OWNER_PREPS = frozenset({"of", "at", "from", "for", "in"})
 ORGS = frozenset({"ORG"})
 PLACES = frozenset({"GPE"})
 PEOPLE = frozenset({"PERSON"})
@@ -76,6 +85,7 @@ DESCRIPTIONS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("country", "nation", "city", "state", "province", "region", "town",
                      "county", "capital"), PLACES),
 }
+PLACE_NOUNS = frozenset(lemma for lemma, labels in DESCRIPTIONS.items() if labels == PLACES)
 # Descriptions of a thing named by a fuller noun phrase earlier ("the council's parking plan").
 THINGS = frozenset({"cut", "closure", "plan", "proposal", "scheme", "bill", "policy",
                     "programme", "program", "project", "deal", "measure", "report", "survey",
@@ -84,7 +94,8 @@ THINGS = frozenset({"cut", "closure", "plan", "proposal", "scheme", "bill", "pol
 
 
 def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
-                            article_orgs: Collection[str] = ()) -> Edit | None:
+                            article_orgs: Collection[str] = (),
+                            article_places: Collection[str] = ()) -> Edit | None:
     """Replacement for a leading personal pronoun by the one compatible entity in sight.
 
     "it" and "they" look for an organisation first (the nearest one, else the article's only
@@ -99,14 +110,16 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
     name = None
     if tok.lower_ in ORG_PRONOUNS:
         name = (_before_in_sentence(sent, tok, ORGS)
-                or _subject_referent(previous_sents, article_orgs)
+                or _subject_referent(previous_sents, article_orgs, places=(
+                    article_places if tok.lower_ in ("it", "its") else None))
                 or _nearest_entity(sent, tok, previous_sents[-2:], ORGS)
                 or only(article_orgs))
     name = name or _one_entity(sent, tok, previous_sents[-2:])
     if name is None:
         return None
     possessive = tok.lower_ in POSSESSIVES or (tok.lower_ == "her" and tok.tag_ == "PRP$")
-    return tok.idx, tok.idx + len(tok.text), clean_name(name) + ("'s" if possessive else "")
+    name = _placed(clean_name(name), article_places)
+    return tok.idx, tok.idx + len(tok.text), name + ("'s" if possessive else "")
 
 
 def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
@@ -139,7 +152,20 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
             sent, tok, noun, previous_sents)
     else:  # any other noun: only its earlier mention with a name ("the Cerro Pardo mine")
         name = _named_phrase(sent, tok, noun, previous_sents)
-    return None if name is None else (tok.idx, end, clean_name(name))
+    return None if name is None else (tok.idx, end, _placed(clean_name(name), article_places))
+
+
+def _placed(name: str, article_places: Collection[str]) -> str:
+    """ "the county health department" -> "the Marrow County health department": a place
+    description qualifying the name takes the article's place of that kind (or its one
+    place)."""
+    words = name.split()
+    if len(words) < 3 or words[0].lower() != "the" or words[1].lower() not in PLACE_NOUNS:
+        return name
+    places = [clean_name(p) for p in article_places]
+    kind = [p for p in places if p.split()[-1].lower() == words[1].lower()]
+    place = only(kind) or only(places)
+    return name if place is None else " ".join([words[0], place, *words[2:]])
 
 
 def _doer_of(sent: Span, tok: Token, noun: Token,
@@ -176,7 +202,8 @@ def _named_phrase(sent: Span, tok: Token, noun: Token,
 
 def _subject_pronoun(sent: Span, unit: ClaimUnit) -> Token | None:
     """The pronoun opening the unit, or its first subject when that is a pronoun ("In
-    February it sold ...")."""
+    February it sold ..."), or an "its"/"their" inside that subject's own noun phrase
+    ("About 40 percent of its users ...")."""
     first = next((t for t in sent if t.idx == unit.start), None)
     if first is None or first.dep_ == "expl":
         return None
@@ -184,8 +211,25 @@ def _subject_pronoun(sent: Span, unit: ClaimUnit) -> Token | None:
         return first
     subject = next((t for t in sent if unit.start <= t.idx < unit.end
                     and t.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is not None and subject.lower_ in PRONOUN_LABELS and subject.dep_ != "expl":
+    if subject is None or subject.dep_ == "expl":
+        return None
+    if subject.lower_ in PRONOUN_LABELS:
         return subject
+    return _owner_in_phrase(subject, unit)
+
+
+def _owner_in_phrase(subject: Token, unit: ClaimUnit) -> Token | None:
+    """The first "its"/"their" of the subject's noun phrase inside the unit, not of a clause
+    within it ("The company, which opened its first store, ..." keeps that "its")."""
+    for tok in subject.subtree:
+        if not (unit.start <= tok.idx < unit.end and tok.tag_ == "PRP$"
+                and tok.lower_ in ("its", "their")):
+            continue
+        step = tok
+        while step.i != subject.i and step.dep_ not in CLAUSE_DEPS:
+            step = step.head
+        if step.i == subject.i:
+            return tok
     return None
 
 
@@ -199,10 +243,11 @@ def _before_in_sentence(sent: Span, tok: Token, labels: frozenset[str]) -> str |
 
 
 def _subject_referent(previous_sents: Sequence[Span], article_orgs: Collection[str],
-                      depth: int = 3) -> str | None:
+                      depth: int = 3, places: Collection[str] | None = None) -> str | None:
     """The organisation the nearest earlier sentence is about: its subject, when that is an
     organisation, a shorter name of one the article named ("Lindqvist"), or a description of
-    one ("The agency said ..."). Subjects that are pronouns pass the question further back."""
+    one ("The agency said ..."); with ``places``, a description of a place too ("The city
+    expects ..."). Subjects that are pronouns pass the question further back."""
     for i in range(len(previous_sents) - 1, max(-1, len(previous_sents) - 1 - depth), -1):
         prev = previous_sents[i]
         subject = next((t for t in prev if t.dep_ in ("nsubj", "nsubjpass")
@@ -221,6 +266,9 @@ def _subject_referent(previous_sents: Sequence[Span], article_orgs: Collection[s
         det = next((c for c in subject.children if c.dep_ == "det" and c.lower_ == "the"), None)
         if det is not None and ORGS <= DESCRIPTIONS.get(lemma, frozenset()):
             return _described(lemma, prev, det, previous_sents[:i], article_orgs)
+        if det is not None and places is not None and lemma in DESCRIPTIONS and (
+                PLACES <= DESCRIPTIONS[lemma]):  # "The city expects ... It says ..."
+            return _described(lemma, prev, det, previous_sents[:i], article_orgs, places)
         return None
     return None
 
@@ -235,6 +283,8 @@ def _description_determiners(sent: Span, unit: ClaimUnit) -> list[Token]:
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i in {t.i for t in tokens}:
             candidates += [c for c in tok.children if c.dep_ == "det"]
             owners = [c for c in tok.children if c.dep_ == "poss" and c.pos_ == "NOUN"]
+            owners += [o for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "at")
+                       for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
             candidates += [c for o in owners for c in o.children if c.dep_ == "det"]
     return [det for det in candidates if det.lower_ == "the" and det.dep_ == "det"
             and (det.head.pos_ == "NOUN" or _an_age(det.head))]
@@ -353,6 +403,70 @@ def _owner_named(words: Span) -> str:
         return words.text
     name = _clause_subject(words.root)
     return words.text if name is None else f"{name}'s {words[1:].text}"
+
+
+def resolve_measure_owner(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                          article_orgs: Collection[str] = ()) -> Edit | None:
+    """ "Revenue nearly doubled in 2023, Tollway said", "The shares closed up 7%": a
+    company's measure with no owner in its subject takes the organisation's name
+    ("Tollway's revenue"): the speaker when that is an organisation, else the organisation
+    the sentence before was about, else the nearest one in sight, else the article's one."""
+    subject = next((t for t in sent if unit.start <= t.idx < unit.end
+                    and t.dep_ in ("nsubj", "nsubjpass") and unit.start <= t.head.idx < unit.end),
+                   None)
+    if (subject is None or subject.pos_ != "NOUN" or subject.lemma_.lower() not in MEASURES
+            or any(c.dep_ in OWNER_DEPS or (c.dep_ == "compound" and c.pos_ == "PROPN")
+                   or (c.dep_ == "prep" and c.lower_ in OWNER_PREPS)
+                   or (c.dep_ == "det" and c.lower_ != "the") for c in subject.children)):
+        return None
+    lo = subject.left_edge.i
+    if lo > subject.i or sent.doc[lo].idx < unit.start:
+        return None
+    name = (_organisation_speaker(sent, unit.speaker, article_orgs)
+            or _described_speaker(sent, unit, previous_sents, article_orgs)
+            or _subject_referent(previous_sents, article_orgs)
+            or _nearest_entity(sent, subject, previous_sents[-2:], ORGS, public=False)
+            or only([o for o in article_orgs if fits(o, False)]))
+    if name is None:
+        return None
+    doc = sent.doc
+    words_from = lo + 1 if doc[lo].dep_ == "det" else lo
+    words = doc[words_from : subject.i + 1].text
+    if doc[words_from].pos_ != "PROPN":
+        words = words[:1].lower() + words[1:]
+    return doc[lo].idx, subject.idx + len(subject.text), f"{clean_name(name)}'s {words}"
+
+
+def _described_speaker(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                       article_orgs: Collection[str]) -> str | None:
+    """ "The group said like-for-like sales rose ...": the name "the group" stands for."""
+    if unit.kind != "reported":
+        return None
+    speaker = next((c for c in sent.root.children if c.dep_ == "nsubj"), None)
+    det = None if speaker is None else next(
+        (c for c in speaker.children if c.dep_ == "det" and c.lower_ == "the"), None)
+    if det is None or speaker is None or speaker.lemma_.lower() not in DESCRIPTIONS:
+        return None
+    edit = _resolve_one(sent, det, previous_sents, article_orgs, ())
+    return None if edit is None else edit[2]
+
+
+def _organisation_speaker(sent: Span, speaker: str | None,
+                          article_orgs: Collection[str]) -> str | None:
+    """The speaker of reported speech when it is an organisation: one the article named, an
+    organisation entity, or a single capitalised word the tagger gave no label ("Tollway")."""
+    if not speaker:
+        return None
+    if speaker in article_orgs:
+        return speaker
+    ent = next((e for e in sent.ents if e.text == speaker), None)
+    if ent is not None:
+        return speaker if label_of(ent) == "ORG" else None
+    words = speaker.split()
+    if len(words) == 1 and words[0][:1].isupper() and words[0].lower() not in PRONOUN_LABELS:
+        tok = next((t for t in sent if t.text == speaker), None)
+        return speaker if tok is not None and tok.pos_ == "PROPN" and not tok.ent_type_ else None
+    return None
 
 
 def resolve_demonstrative(sent: Span, unit: ClaimUnit,
