@@ -258,9 +258,9 @@ def _link_claims(session: Session, settings: Settings, *, org_id: str, rows: lis
     if not has_sources(session, org_id=org_id):
         # Nothing to search: no evidence for any claim, what linking would find, for one
         # indexed query instead of a search per claim, their embedding and their parsing.
-        for row in rows:
-            claims.set_evidence(session, row, evidence=[], verification=verdict([]),
-                                linked_at=linked_at)
+        nothing = verdict([])
+        claims.set_evidence(session, org_id=org_id, linked=[(row, [], nothing) for row in rows],
+                            linked_at=linked_at)
         return
     linker = _linker(settings.spacy_model, settings.evidence_top_k,
                      settings.evidence_candidates, settings.semantic_rerank)
@@ -278,9 +278,9 @@ def _link_claims(session: Session, settings: Settings, *, org_id: str, rows: lis
         return hits
 
     linked = linker.link_many(records, search=search, anchor=anchor)
-    for row, (evidence, verification) in zip(rows, linked, strict=True):
-        claims.set_evidence(session, row, evidence=evidence, verification=verification,
-                            linked_at=linked_at)
+    claims.set_evidence(session, org_id=org_id, linked_at=linked_at, linked=[
+        (row, evidence, verification)
+        for row, (evidence, verification) in zip(rows, linked, strict=True)])
     unparsed = [hit for hit in seen if not annotated(hit.spans)]
     cache_passage_spans(session, org_id=org_id,
                         spans_by_passage=linker.passage_spans(unparsed, anchor=anchor))

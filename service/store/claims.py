@@ -141,22 +141,32 @@ def claim_ids_by_article(session: Session, *, org_id: str,
     return groups
 
 
-def set_evidence(session: Session, row: Claim, *, evidence: Sequence[Evidence],
-                 verification: Verification, linked_at: datetime) -> None:
-    """Attach linked evidence and the automatic assessment to a claim row.
+def set_evidence(session: Session, *, org_id: str,
+                 linked: Sequence[tuple[Claim, Sequence[Evidence], Verification]],
+                 linked_at: datetime) -> None:
+    """Attach linked evidence and the automatic assessment to claim rows of ``org_id``.
 
     Only the automatic part changes: a reviewer's state, verdict and ``version`` stay. The
     sources cited are recorded in ``claim_sources`` (how a source change finds the claim).
-    ``linked_at`` is when the evidence was looked up, taken before the search.
+    ``linked_at`` is when the evidence was looked up, taken before the search. The rows are
+    written together: one UPDATE batch, one DELETE of their old citations, one INSERT batch.
     """
-    row.evidence = [e.model_dump(mode="json") for e in evidence]
-    row.auto = verification.auto
-    row.auto_confidence = verification.confidence
-    row.auto_reason = verification.reason
-    row.linked_at = linked_at
-    session.execute(delete(ClaimSource).where(ClaimSource.org_id == row.org_id,
-                                              ClaimSource.claim_id == row.id))
-    session.add_all(ClaimSource(claim_id=row.id, source_id=source_id, org_id=row.org_id)
+    if any(row.org_id != org_id for row, _, _ in linked):
+        raise ValueError("a claim of another organisation")
+    for row, evidence, verification in linked:
+        row.evidence = [e.model_dump(mode="json") for e in evidence]
+        row.auto = verification.auto
+        row.auto_confidence = verification.confidence
+        row.auto_reason = verification.reason
+        row.linked_at = linked_at
+    if not linked:
+        return
+    session.execute(delete(ClaimSource).where(
+        ClaimSource.org_id == org_id,
+        ClaimSource.claim_id.in_([row.id for row, _, _ in linked]),
+    ).execution_options(synchronize_session=False))
+    session.add_all(ClaimSource(claim_id=row.id, source_id=source_id, org_id=org_id)
+                    for row, evidence, _ in linked
                     for source_id in dict.fromkeys(e.source_id for e in evidence))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,8 +48,8 @@ def store_source(session: Session, org_id: str = ORG, **fields: Any) -> Source:
 
 def cite(session: Session, row: Claim, source: Source, *, at: datetime) -> None:
     evidence = [Evidence(source_id=source.id, kind=source.kind, stance="related")]
-    claims.set_evidence(session, row, evidence=evidence, verification=Verification(
-        auto="related"), linked_at=at)
+    claims.set_evidence(session, org_id=row.org_id, linked_at=at,
+                        linked=[(row, evidence, Verification(auto="related"))])
     session.commit()
 
 
@@ -207,11 +208,34 @@ def test_set_evidence_records_the_sources_a_claim_cites(session: Session) -> Non
     cite(session, row, report, at=utcnow())
     cited = session.scalars(select(ClaimSource.source_id).where(ClaimSource.claim_id == row.id))
     assert list(cited) == [report.id]
-    claims.set_evidence(session, row, evidence=[], verification=Verification(),
+    claims.set_evidence(session, org_id=ORG, linked=[(row, [], Verification())],
                         linked_at=utcnow())
     session.commit()
     assert session.scalars(select(ClaimSource).where(ClaimSource.claim_id == row.id)).all() == []
     assert claims.to_claim_out(row).verification.linked_at is not None
+
+
+def test_set_evidence_writes_each_claim_its_own_evidence_and_citations(
+        session: Session) -> None:
+    first, second = store_claims(session, [CLEARVIEW, PARKS])
+    report = store_source(session, url="https://ftc.example/report", text=FTC_REPORT)
+    cite(session, first, report, at=utcnow())
+    cited = [Evidence(source_id=report.id, kind=report.kind, stance="supports")]
+    claims.set_evidence(session, org_id=ORG, linked_at=utcnow(), linked=[
+        (first, [], Verification()), (second, cited, Verification(auto="supported"))])
+    session.commit()
+    session.expire_all()
+    by_claim = dict(session.execute(select(ClaimSource.claim_id, ClaimSource.source_id)).all())
+    assert by_claim == {second.id: report.id}
+    assert (first.evidence, first.auto) == ([], Verification().auto)
+    assert (second.auto, second.evidence[0]["source_id"]) == ("supported", report.id)
+
+
+def test_set_evidence_refuses_a_claim_of_another_organisation(session: Session) -> None:
+    (row,) = store_claims(session, [CLEARVIEW])
+    with pytest.raises(ValueError, match="another organisation"):
+        claims.set_evidence(session, org_id="org_other", linked=[(row, [], Verification())],
+                            linked_at=utcnow())
 
 
 def test_the_statement_index_follows_claims_replaced(session: Session) -> None:
