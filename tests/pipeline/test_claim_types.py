@@ -77,6 +77,26 @@ def test_classify(nlp: Language, text: str, attributed: bool, expected: list[str
         ("Corvane will no longer sell printers.", True),
         # "it plans to": a decision verb with an organisation's pronoun
         ("It plans to close its Birchmouth plant next spring.", True),
+        # an organisation noun's commitment with a figure or a date
+        ("The county will pay for half of the new bridge.", True),
+        ("The council will fund the project from April.", True),
+        # an organisation's own timetable
+        ("The firm expects the vaccine to reach clinics in March.", True),
+        # its expectation about the world stays a forecast
+        ("The firm expects inflation to fall in March.", False),
+        # a timetable with a date
+        ("Work on the bridge is due to start in May.", True),
+        ("The new terminal is scheduled to open in 2027.", True),
+        # a timetable of the world's prices is a forecast
+        ("Prices are set to rise in June.", False),
+        # a policy put into effect: "make ... free"
+        ("Lakemont will make school meals free from September.", True),
+        # an organisation's own price with a figure
+        ("Its cheese pasty will go up 20p to £2.10.", True),
+        # its results are a forecast even with a figure
+        ("Its shares will rise 5 percent next year.", False),
+        # an organisation noun's "will" without a date or figure stays a forecast
+        ("The city will grow.", False),
     ],
 )
 def test_is_announcement(nlp: Language, text: str, announced: bool) -> None:

@@ -182,6 +182,17 @@ def test_absolute_dates_resolve_to_their_own_year(nlp, text, expected):
         ),
         # a weekday before the noun it dates is still a date
         ("The Tuesday meeting was cancelled.", ANCHOR, [("Tuesday", "2020-05-05", "day")]),
+        # a season counted from the anchor: the next one to start, the last one to end
+        ("The plant will close next spring.", date(2020, 10, 1),
+         [("next spring", "2021", "year")]),
+        ("The plant will close next autumn.", date(2020, 5, 1),
+         [("next autumn", "2020", "year")]),
+        ("Sales fell last summer.", date(2020, 7, 1), [("last summer", "2019", "year")]),
+        # "the year" of a part of the year is the anchor's year
+        ("Sales fell 4 percent in the first nine months of the year.", date(2020, 11, 2),
+         [("the year", "2020", "year")]),
+        ("Output rose in the first half of the year.", date(2020, 8, 2),
+         [("the year", "2020", "year")]),
     ],
 )
 def test_relative_dates_anchor_on_the_publication_date(nlp, text, anchor, expected):

@@ -21,6 +21,7 @@ _PREPOSITIONAL = frozenset({"in", "on", "last", "this", "next", "yesterday", "to
 _GOVERNING = frozenset({"from", "since", "than", "with", "to", "until", "till", "by", "before",
                         "after", "of", "over", "through", "between", "versus", "vs", "at",
                         "during", "for", "against", "in", "on", "as"})
+_SEASONS = frozenset({"spring", "summer", "autumn", "fall", "winter"})
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                        "sunday"})
 
@@ -48,5 +49,6 @@ def absolute_phrase(text: str, mention: DateMention, *, after: str = "") -> str:
         phrase = f"{article}{_QUARTERS.get(quarter, quarter)} quarter of {year}"
         preposition = "in"
     else:
-        phrase, preposition = value, "in"
+        season = next((w for w in words if w in _SEASONS), None)  # "next spring"
+        phrase, preposition = (f"{season} {value}" if season else value), "in"
     return f"{preposition} {phrase}" if with_preposition else phrase

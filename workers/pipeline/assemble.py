@@ -25,10 +25,12 @@ from workers.pipeline.entities import EntityIndex
 from workers.pipeline.names import is_dateline, label_of, untagged_actors
 from workers.pipeline.quantities import find_quantities
 from workers.pipeline.references import (
+    ArticleMemory,
     resolve_demonstrative,
     resolve_description,
     resolve_leading_pronoun,
     resolve_measure_owner,
+    resolve_places,
     resolve_speaker,
 )
 from workers.pipeline.segment import SegmentConfig, candidate_sentences
@@ -80,13 +82,15 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
     # The organisations and places the article has named so far, each once, latest last.
     orgs: dict[str, None] = {}
     places: dict[str, None] = {}
+    memory = ArticleMemory()  # named phrases and actions, for descriptions out of sight
     for sent in map(entities.sentence, candidate_sentences(doc, segment)):
         if current and "\n" in text[current[-1].end_char : sent.start_char]:
             before, current = current, []
         context = [*before, *current][-CONTEXT_SENTENCES:]
         claims.extend(_sentence_claims(sent, text, anchor, scorer, context, orgs.keys(),
-                                       places.keys()))
+                                       places.keys(), memory))
         current.append(sent)
+        memory.remember(sent)
         _remember(orgs, [e.text for e in sent.ents
                          if label_of(e) == "ORG" and not is_dateline(e)])
         _remember(orgs, untagged_actors(sent))
@@ -104,7 +108,8 @@ def _remember(names: dict[str, None], new: list[str]) -> None:
 
 def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: CheckworthinessScorer,
                      previous: list[SpacySpan], orgs: Collection[str],
-                     places: Collection[str]) -> list[ClaimRecord]:
+                     places: Collection[str],
+                     memory: ArticleMemory | None = None) -> list[ClaimRecord]:
     spans, dates = sentence_spans(sent, text, anchor)
     units = split_units(sent)
     scores = unit_scores(sent, units, scorer)
@@ -131,7 +136,7 @@ def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: Checkwort
         record = _record(sent, text, unit, inside, dates, score, previous, orgs, places,
                          speaker=resolve_speaker(sent, unit.speaker or speaker, previous[-2:]),
                          attributed=unit.kind in _ATTRIBUTED,
-                         removed=[_removal(text, e, unit) for e in nested])
+                         removed=[_removal(text, e, unit) for e in nested], memory=memory)
         if not _says_itself_twice(record.statement):
             records.append(record)
     return records
@@ -230,21 +235,23 @@ def _is_name(text: str) -> bool:
 
 
 def _subject_edit(sent: SpacySpan, unit: ClaimUnit, previous: list[SpacySpan],
-                  orgs: Collection[str], places: Collection[str]) -> tuple[int, int, str] | None:
+                  orgs: Collection[str], places: Collection[str],
+                  memory: ArticleMemory | None = None) -> tuple[int, int, str] | None:
     """The edit that names the unit's subject, if it needs one."""
     return (resolve_leading_pronoun(sent, unit, previous, orgs, places)
-            or resolve_description(sent, unit, previous, orgs, places)
+            or resolve_description(sent, unit, previous, orgs, places, memory)
             or resolve_demonstrative(sent, unit, previous)
             or resolve_measure_owner(sent, unit, previous, orgs))
 
 
 def _shared_subject(sent: SpacySpan, text: str, unit: ClaimUnit, previous: list[SpacySpan],
-                    orgs: Collection[str], places: Collection[str]) -> str:
+                    orgs: Collection[str], places: Collection[str],
+                    memory: ArticleMemory | None = None) -> str:
     """The subject a conjunct shares with the one before it, named as that one names it."""
     assert unit.shared_subject is not None
     start, end = unit.shared_subject
     probe = replace(unit, start=start, end=end, kind="sentence", shared_subject=None)
-    edit = _subject_edit(sent, probe, previous, orgs, places)
+    edit = _subject_edit(sent, probe, previous, orgs, places, memory)
     if edit is None or not start <= edit[0] <= edit[1] <= end:
         return text[start:end]
     return text[start:edit[0]] + edit[2] + text[edit[1]:end]
@@ -254,7 +261,8 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
             dates: list[DateMention], score: float, previous: list[SpacySpan],
             orgs: Collection[str], places: Collection[str], *,
             speaker: str | None, attributed: bool,
-            removed: list[tuple[int, int, str]]) -> ClaimRecord:
+            removed: list[tuple[int, int, str]],
+            memory: ArticleMemory | None = None) -> ClaimRecord:
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
     # Clauses left out first (outermost wins), then absolute dates, then a named subject.
     dateline = DATELINE.match(text, unit.start, unit.end)
@@ -268,10 +276,11 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
         edits += [(d.start, d.end, absolute_phrase(text[d.start : d.end], d,
                                                    after=_word_before(text, d.start)))
                   for d in dates if d.relative and unit.start <= d.start and d.end <= unit.end]
-    edits.append(_subject_edit(sent, unit, previous, orgs, places))
+    edits.append(_subject_edit(sent, unit, previous, orgs, places, memory))
     if unit.shared_subject is not None:  # "... and plans to reach 600": who plans
         edits.append((unit.start, unit.start,
-                      _shared_subject(sent, text, unit, previous, orgs, places) + " "))
+                      _shared_subject(sent, text, unit, previous, orgs, places, memory) + " "))
+    edits += resolve_places(sent, unit, previous, orgs, places)  # "cost the county 92p"
     replacements: list[tuple[int, int, str]] = []
     for edit in edits:
         if edit is not None and not any(r[0] < edit[1] and edit[0] < r[1]

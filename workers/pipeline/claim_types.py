@@ -42,6 +42,20 @@ _ACTIONS = frozenset({
     "provide", "serve", "charge", "ask", "seek", "retire", "replace", "rename", "list",
 })
 _ACTORS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
+# What a timetable says happens ("expects the drug to reach pharmacies in January", "is set
+# to begin in June"): the organisation's schedule, not a forecast about the world.
+_SCHEDULED = frozenset({"reach", "arrive", "open", "launch", "start", "begin", "finish",
+                        "complete", "close", "take", "end"})
+# "is set to", "is due to", "is scheduled to" + a scheduled verb and a date.
+_TIMETABLE = frozenset({"set", "due", "schedule", "slate"})
+# "will make buses free", "will make the vaccine available": a policy put into effect.
+_MAKE = frozenset({"make", "keep", "render"})
+# Entity labels that give a unit a date or a figure.
+_FIGURES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY"})
+_AMOUNTS = _FIGURES - {"DATE", "TIME"}
+# What an organisation reports rather than sets: its forecasts stay forecasts.
+_RESULTS = frozenset({"share", "stock", "sale", "revenue", "profit", "earning", "income",
+                      "loss", "margin", "turnover", "output", "growth", "debt", "valuation"})
 _CHARACTERISE = frozenset({"call", "describe", "label", "dub", "brand", "term"})
 _ANYONE = frozenset({"anyone", "everyone", "anybody", "everybody", "nobody", "whoever"})
 _VIEW = frozenset({"think", "believe", "feel", "reject", "hope", "wish", "suspect"})
@@ -96,21 +110,40 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
     organisation noun with an explicit decision verb; the decision is a "will" + action verb,
     "no longer", or a decision verb ("plans to", "has decided to"). "Prices will rise" and
     "The bank will raise rates" (no named actor, no decision verb) stay forecasts.
+
+    With a date or a figure in the unit, an organisation's commitment is checkable as it
+    stands: "The city will pay for a third of the work", "The company expects the drug to
+    reach pharmacies in January" (its own timetable), "Construction is set to begin in June",
+    "Kaldava will make buses free from January", "Its steak bake will go up 15p" (an
+    organisation's own price). "Prices will rise next year" has no actor and stays a forecast.
     """
+    tokens = list(tokens)
+    dated = any(t.ent_type_ in _FIGURES for t in tokens)
+    priced = any(t.ent_type_ in _AMOUNTS for t in tokens)
     for verb in tokens:
+        lemma = verb.lemma_.lower()
+        if dated and _timetabled(verb, lemma):
+            return True
         if verb.pos_ not in ("VERB", "AUX"):
             continue
-        lemma = verb.lemma_.lower()
         decided = lemma in _DECIDE and any(c.dep_ == "xcomp" for c in verb.children)
         reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _SAY
         modals = ("will", "would") if reported else ("will",)
         will = any(c.lemma_.lower() in modals and c.tag_ == "MD" for c in verb.children)
         no_longer = any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children)
                         for c in verb.children)
-        if not (decided or (will and (lemma in _ACTIONS or no_longer))):
-            continue
+        acts = lemma in _ACTIONS or (lemma in _MAKE and any(
+            c.dep_ in ("ccomp", "oprd", "xcomp", "acomp") and c.pos_ == "ADJ"
+            for c in verb.children))
+        expects = dated and lemma == "expect" and any(
+            c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in _SCHEDULED
+            for c in verb.children)
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is None:
+            continue
+        if will and priced and _owned_by_organisation(subject):
+            return True  # "Its steak bake will go up 15p": the firm's own price
+        if not (decided or expects or (will and (acts or no_longer))):
             continue
         named = (subject.ent_type_ in _ACTORS or subject.lower_ == "we"
                  or any(t.pos_ == "PROPN" for t in subject.subtree)
@@ -118,10 +151,28 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
         # said of itself ("the city would ask", "it will no longer sell"): the speaker's word
         spoken = reported and (subject.lower_ in ("it", "they")
                                or subject.lemma_.lower() in _ORG_NOUNS)
-        if named or spoken or (decided and (subject.lemma_.lower() in _ORG_NOUNS
-                                            or subject.lower_ in ("it", "they"))):
+        organisation = subject.lemma_.lower() in _ORG_NOUNS or subject.lower_ in ("it", "they")
+        if named or spoken or ((decided or expects or dated) and organisation):
             return True
     return False
+
+
+def _timetabled(verb: Token, lemma: str) -> bool:
+    """ "is set to begin", "is due to open", "is scheduled to start": a timetable."""
+    if not ((verb.pos_ == "VERB" and lemma in _TIMETABLE and verb.tag_ == "VBN")
+            or verb.lower_ == "due"):
+        return False
+    return any(c.dep_ == "xcomp" and c.lemma_.lower() in _SCHEDULED for c in verb.children)
+
+
+def _owned_by_organisation(subject: Token) -> bool:
+    """A subject an organisation owns and sets: "its steak bake", "Telenord's tariff";
+    not its results ("its shares will rise 5%" is a forecast)."""
+    if subject.lemma_.lower() in _RESULTS:
+        return False
+    return any(c.dep_ == "poss" and (c.lower_ in ("its", "their") or c.ent_type_ == "ORG"
+                                     or (c.pos_ == "PROPN" and c.ent_type_ != "PERSON"))
+               for c in subject.children)
 
 
 def is_opinion(tokens: Iterable[Token]) -> bool:

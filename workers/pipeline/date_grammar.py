@@ -78,6 +78,9 @@ _PATTERN = re.compile(
     | (?P<wday>(?:(?P<wqual>(?i:last|next))\s+)?(?P<wname>{_WEEKDAY})\b)
     | (?P<deictic>(?i:today|yesterday|tomorrow)\b)
     | (?P<rel>(?<![Tt]he\s)(?P<rdir>(?i:this|last|next))\s+(?P<runit>(?i:year|month|quarter))\b)
+    | (?P<season>(?P<sdir>(?i:this|last|next))\s+(?P<sname>(?i:spring|summer|autumn|fall|winter))\b)
+    | (?P<ofyear>(?i:the\s+(?:first|last|past|final|opening)\s+(?:[a-z]+\s+)?
+        (?:months?|weeks?|days|half|quarters?)\s+of\s+)(?P<oy>(?i:the\s+year))\b)
     | (?P<ago>(?<![\d,.-])(?P<anum>(?i:{"|".join(_COUNTS)})|\d{{1,3}})
         \s+(?P<aunit>(?i:day|month|year))s?\s+(?i:ago|earlier)\b)
     | (?P<yr>{_MOD.format("ymod")}{_year("yy")})
@@ -119,7 +122,7 @@ def scan(text: str, anchor: date) -> Iterator[Candidate]:
         value, granularity, relative = resolved
         own_year = match["cry"] or match["qry"]
         keeps_prep = relative and kind in ("cal", "quarter", "wday") and not own_year
-        body = match.start(kind)
+        body = match.start("oy" if kind == "ofyear" else kind)  # "of the year": the year
         yield Candidate(
             match.start() if keeps_prep else body,
             body,
@@ -244,6 +247,28 @@ def _resolve_relative(match: re.Match[str], anchor: date) -> _Value:
     return f"{year}-Q{(month - 1) // 3 + 1}", "quarter", True
 
 
+# The month each season starts in (northern hemisphere); winter is named by its December.
+_SEASON_STARTS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _resolve_season(match: re.Match[str], anchor: date) -> _Value:
+    """Resolve "next spring", "last summer", "this winter" to the season's year."""
+    first = _SEASON_STARTS[match["sname"].lower()]
+    step = match["sdir"].lower()
+    if step == "next":  # the first one that starts after the anchor's month
+        year = anchor.year if anchor.month < first else anchor.year + 1
+    elif step == "last":  # the last one that ended before the anchor's month
+        year = anchor.year if anchor.month > first + 2 else anchor.year - 1
+    else:
+        year = anchor.year
+    return str(year), "year", True
+
+
+def _resolve_of_year(match: re.Match[str], anchor: date) -> _Value:
+    """Resolve the "the year" of "the first nine months of the year": the anchor's year."""
+    return str(anchor.year), "year", True
+
+
 def _resolve_ago(match: re.Match[str], anchor: date) -> _Value:
     """Resolve "a year ago", "two years earlier", "18 months ago", "3 days ago"."""
     count_text = match["anum"].lower()
@@ -272,6 +297,8 @@ _RESOLVERS = {
     "deictic": _resolve_deictic,
     "rel": _resolve_relative,
     "ago": _resolve_ago,
+    "season": _resolve_season,
+    "ofyear": _resolve_of_year,
     "yr": _resolve_year,
 }
 

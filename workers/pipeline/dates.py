@@ -77,7 +77,7 @@ _EARLIER = re.compile(r"\b(day|month|year)s?\s+earlier$", re.IGNORECASE)
 _BACKWARD = re.compile(r"\b(last|ago|earlier|previous|yesterday|this)\b")
 _PLAN_VERBS = frozenset({"plan", "aim", "intend", "expect", "schedule", "hope", "want",
                          "propose", "promise", "pledge", "vow", "agree", "decide", "set",
-                         "proposal", "bid", "decision", "move"})
+                         "proposal", "bid", "decision", "move", "due"})
 # How fine a granularity is; "a month earlier" needs a previous date of month or day precision.
 _RANKS = {"year": 0, "quarter": 0, "month": 1, "day": 2}
 _WEEKDAY_END = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$")
@@ -194,7 +194,12 @@ def _plans(verb: Token) -> bool:
     reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in ("say", "tell", "announce")
     modals = ("will", "shall", "would") if reported else ("will", "shall")
     future = any(c.dep_ == "aux" and c.lemma_.lower() in modals for c in verb.children)
-    planned = verb.dep_ in ("xcomp", "acl") and verb.head.lemma_.lower() in _PLAN_VERBS
+    # "expects the drug to reach pharmacies in January": an infinitive under "expect" is
+    # parsed as a ccomp when it has a subject of its own
+    infinitive = verb.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                              for c in verb.children)
+    planned = ((verb.dep_ in ("xcomp", "acl") or infinitive)
+               and verb.head.lemma_.lower() in _PLAN_VERBS)
     return future or planned
 
 

@@ -27,11 +27,13 @@ Decisions:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from workers.pipeline.clauses import ClaimUnit
 from workers.pipeline.names import (
+    PUBLIC_NAME_WORDS,
     clean_name,
     distinct,
     fits,
@@ -91,6 +93,68 @@ THINGS = frozenset({"cut", "closure", "plan", "proposal", "scheme", "bill", "pol
                     "programme", "program", "project", "deal", "measure", "report", "survey",
                     "study", "budget", "strategy", "law", "rule", "reform", "contract",
                     "agreement", "merger"})
+# Nouns that name an action told earlier by its verb ("extend the line" -> "the extension").
+NOMINALS: dict[str, str] = {
+    "extension": "extend", "expansion": "expand", "closure": "close", "repair": "repair",
+    "upgrade": "upgrade", "renovation": "renovate", "construction": "construct",
+    "reduction": "reduce", "cut": "cut", "acquisition": "acquire", "purchase": "purchase",
+    "sale": "sell", "investment": "invest", "relocation": "relocate", "merger": "merge",
+    "redevelopment": "redevelop", "refurbishment": "refurbish", "rollout": "roll",
+    "replacement": "replace", "demolition": "demolish", "restoration": "restore",
+    "ban": "ban", "increase": "increase", "rise": "raise", "hike": "hike"}
+ACTION_VERBS = frozenset(NOMINALS.values()) | THINGS
+
+
+@dataclass
+class ArticleMemory:
+    """What the article has named so far, built in one pass as its sentences go by: for each
+    noun the latest phrase that names it ("Ashgrove airport" for a later "the airport"), and
+    for each action verb who did it to what ("Ravensmoor", "its Line 3 tram to Ashgrove
+    airport" for a later "the extension")."""
+
+    phrases: dict[str, str] = field(default_factory=dict)
+    actions: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+    def remember(self, sent: Span) -> None:
+        """Take in one sentence (after its claims are made: it is not its own antecedent)."""
+        for tok in sent:
+            if tok.pos_ == "NOUN":
+                phrase = _proper_phrase(tok)
+                if phrase is not None:
+                    self.phrases[tok.lemma_.lower()] = phrase
+            elif tok.pos_ == "VERB" and tok.lemma_.lower() in ACTION_VERBS:
+                done = _doer_and_object(tok)
+                if done is not None:
+                    self.actions[tok.lemma_.lower()] = done
+
+
+def _proper_phrase(noun: Token) -> str | None:
+    """ "the Cerro Pardo mine", "Ashgrove airport", "Pellham County's ban": a common noun
+    that a name qualifies."""
+    if not any(c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" for c in noun.lefts):
+        return None
+    lo = min(c.left_edge.i for c in noun.lefts if c.dep_ in ("det", "poss", "compound", "amod"))
+    return noun.doc[lo : noun.i + 1].text
+
+
+def _doer_and_object(verb: Token) -> tuple[str | None, str] | None:
+    """Who did an action and to what: "Ravensmoor will extend its Line 3 tram to Ashgrove
+    airport" -> ("Ravensmoor", "its Line 3 tram to Ashgrove airport"); None when neither is
+    said."""
+    doer = _named_doer(verb, climb=("xcomp", "ccomp", "conj"))
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    words = ""
+    if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+        parts = [obj] + [c for c in verb.children if c.dep_ == "prep" and c.i > obj.i
+                         and c.lower_ in ("to", "into", "at", "on")
+                         and not any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)]
+        lo, hi = obj.left_edge.i, max(p.right_edge.i for p in parts)
+        span = verb.doc[lo : hi + 1]
+        if len(span) <= 10 and not any(t.is_punct or t.dep_ == "relcl" for t in span):
+            words = span.text
+    if doer is None and not words:
+        return None
+    return doer, words
 
 
 def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
@@ -124,18 +188,34 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
 
 def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
                         article_orgs: Collection[str] = (),
-                        article_places: Collection[str] = ()) -> Edit | None:
+                        article_places: Collection[str] = (),
+                        memory: ArticleMemory | None = None) -> Edit | None:
     """Replacement for "The company" / "The proposal" opening the unit or as its subject (or
-    its subject's owner: "the company's shares") by what it stands for."""
+    its subject's owner: "the company's shares") by what it stands for; a bare action noun
+    as subject ("Repairs have been estimated at ...") by the action told earlier."""
     for tok in _description_determiners(sent, unit):
-        edit = _resolve_one(sent, tok, previous_sents, article_orgs, article_places)
+        edit = _resolve_one(sent, tok, previous_sents, article_orgs, article_places, memory)
         if edit is not None:
             return edit
-    return None
+    return _bare_action(sent, unit, previous_sents, memory)
+
+
+def _bare_action(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                 memory: ArticleMemory | None) -> Edit | None:
+    """ "Repairs have been estimated at £2.6 million" after "repairing the sea wall": a
+    plural action noun with no determiner opening the unit as its subject."""
+    first = next((t for t in sent if t.idx == unit.start), None)
+    if (first is None or first.pos_ != "NOUN" or first.tag_ != "NNS"
+            or first.dep_ not in ("nsubj", "nsubjpass")
+            or first.lemma_.lower() not in NOMINALS or any(True for _ in first.lefts)):
+        return None
+    name = _doer_of(sent, first, first, previous_sents, memory)
+    return None if name is None else (first.idx, first.idx + len(first.text), name)
 
 
 def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
-                 article_orgs: Collection[str], article_places: Collection[str]) -> Edit | None:
+                 article_orgs: Collection[str], article_places: Collection[str],
+                 memory: ArticleMemory | None = None) -> Edit | None:
     """What one "the <noun>" stands for, as an edit."""
     noun = tok.head
     end = noun.idx + len(noun.text)
@@ -149,9 +229,13 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
         name = _described(lemma, sent, tok, previous_sents, article_orgs, article_places)
     elif lemma in THINGS:
         name = _fuller_phrase(sent, tok, noun, previous_sents) or _doer_of(
-            sent, tok, noun, previous_sents)
-    else:  # any other noun: only its earlier mention with a name ("the Cerro Pardo mine")
-        name = _named_phrase(sent, tok, noun, previous_sents)
+            sent, tok, noun, previous_sents, memory)
+    else:  # any other noun: only its earlier mention with a name ("the Cerro Pardo mine"),
+        # in sight or anywhere earlier in the article, or the action it names ("extension")
+        name = (_named_phrase(sent, tok, noun, previous_sents)
+                or (memory.phrases.get(lemma) if memory is not None else None)
+                or (_doer_of(sent, tok, noun, previous_sents, memory)
+                    if lemma in NOMINALS else None))
     return None if name is None else (tok.idx, end, _placed(clean_name(name), article_places))
 
 
@@ -168,20 +252,34 @@ def _placed(name: str, article_places: Collection[str]) -> str:
     return name if place is None else " ".join([words[0], place, *words[2:]])
 
 
-def _doer_of(sent: Span, tok: Token, noun: Token,
-             previous_sents: Sequence[Span]) -> str | None:
-    """ "The cuts" after "Corvane Inc. plans to cut 1,200 jobs": whoever did the verb."""
-    for verb in _earlier_mentions(sent, tok, noun, previous_sents, pos="VERB"):
-        owner = _named_doer(verb)
-        return None if owner is None else f"{owner}'s {noun.text}"
-    return None
+def _doer_of(sent: Span, tok: Token, noun: Token, previous_sents: Sequence[Span],
+             memory: ArticleMemory | None = None) -> str | None:
+    """ "The cuts" after "Corvane Inc. plans to cut 1,200 jobs": whoever did the verb, to
+    what ("Corvane Inc.'s cuts of 1,200 jobs"); "the extension" after "Ravensmoor will
+    extend its Line 3 tram to Ashgrove airport". The verb in sight, else the article's
+    latest one."""
+    verb_lemma = NOMINALS.get(noun.lemma_.lower(), noun.lemma_.lower())
+    done = None
+    for verb in _earlier_mentions(sent, tok, noun, previous_sents, pos="VERB",
+                                  lemma=verb_lemma):
+        done = _doer_and_object(verb)
+        break
+    if done is None and memory is not None:
+        done = memory.actions.get(verb_lemma)
+    if done is None:
+        return None
+    owner, words = done
+    if owner is None:
+        lead = "the " if tok.i != noun.i else ""
+        return f"{lead}{noun.text} of {words}"
+    return f"{owner}'s {noun.text}" + (f" of {words}" if words else "")
 
 
-def _earlier_mentions(sent: Span, tok: Token, noun: Token,
-                      previous_sents: Sequence[Span], pos: str = "NOUN") -> Iterator[Token]:
-    """Earlier words with the noun's lemma and part of speech ``pos``, nearest first: this
-    sentence, then those before."""
-    lemma = noun.lemma_.lower()
+def _earlier_mentions(sent: Span, tok: Token, noun: Token, previous_sents: Sequence[Span],
+                      pos: str = "NOUN", lemma: str | None = None) -> Iterator[Token]:
+    """Earlier words with the noun's lemma (or ``lemma``) and part of speech ``pos``,
+    nearest first: this sentence, then those before."""
+    lemma = lemma or noun.lemma_.lower()
     earlier = [t for t in sent if t.i < tok.i]
     for tokens in [earlier, *([*s] for s in reversed(previous_sents))]:
         for other in reversed(tokens):
@@ -305,8 +403,64 @@ def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span
     if name is None and labels & ORGS:
         name = only([o for o in article_orgs if fits(o, public)])
     if name is None and labels & PLACES:
-        name = only([clean_name(p) for p in article_places])
+        name = (only([clean_name(p) for p in article_places])
+                or _place_of_body(lemma, sent, det, previous_sents, article_orgs))
     return name
+
+
+# Place nouns that stay in the place's name ("Dunmarrow County"); the others go ("Harwick").
+KEEP_PLACE_NOUN = frozenset({"county", "region", "province", "district"})
+
+
+def _place_of_body(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span],
+                   article_orgs: Collection[str]) -> str | None:
+    """ "the city" after "The Harwick City Council": the place a public body's name is of
+    ("Harwick"; "Dunmarrow County" from "Dunmarrow County Council"), nearest first."""
+    names = [e.text for e in sent.ents if e.end_char <= det.idx][::-1]
+    names += [e.text for s in reversed(previous_sents) for e in reversed(s.ents)]
+    names += list(article_orgs)[::-1]
+    for name in names:
+        words = clean_name(name).split()
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        lowered = [w.lower() for w in words]
+        if (len(words) >= 3 and lowered[-1] in PUBLIC_NAME_WORDS and lemma in lowered[1:-1]
+                and all(w[:1].isupper() for w in words)):
+            at = lowered.index(lemma, 1)
+            return " ".join(words[: at + 1] if lemma in KEEP_PLACE_NOUN else words[:at])
+    return None
+
+
+def _a_figure(tok: Token) -> bool:
+    """ "92p", "£4", "40", "3.8": a word that is a number or an amount."""
+    return (tok.like_num or tok.text[:1].isdigit() or tok.text[:1] in "$£€¥"
+            or tok.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL"))
+
+
+def resolve_places(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                   article_orgs: Collection[str] = (),
+                   article_places: Collection[str] = ()) -> list[Edit]:
+    """ "Breakfasts will cost the county 92p": a place description anywhere in the unit
+    ("the county", "the city's budget") takes the place's name, as a subject does."""
+    edits: list[Edit] = []
+    for tok in sent:
+        if not unit.start <= tok.idx < unit.end or tok.lower_ != "the" or tok.dep_ != "det":
+            continue
+        doc = tok.doc
+        noun = doc[tok.i + 1] if tok.i + 1 < len(doc) else tok
+        after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        # "the county council", "the city centre", "the city of Kaldava" are other things;
+        # "cost the county 92p" (a figure after it) is the county
+        if (noun.pos_ != "NOUN" or noun.lemma_.lower() not in PLACE_NOUNS
+                or noun.idx + len(noun.text) > unit.end
+                or (after is not None and (after.lower_ == "of" or (
+                    after.pos_ in ("NOUN", "PROPN", "ADJ") and not _a_figure(after))))):
+            continue
+        name = _described(noun.lemma_.lower(), sent, tok, previous_sents, article_orgs,
+                          article_places)
+        if name is not None:
+            edits.append((tok.idx, noun.idx + len(noun.text), clean_name(name)))
+    return edits
 
 
 def _named_as(lemma: str, sent: Span, tok: Token, previous_sents: Sequence[Span],
@@ -342,12 +496,20 @@ def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
         names = distinct(full_name(e) for e in found)
         if len(names) == 1:
             return names[0]
-        subjects = distinct(full_name(e) for e in found
-                             if any(t.dep_ in ("nsubj", "nsubjpass") for t in e))
+        subjects = distinct(full_name(e) for e in found if _is_or_owns_subject(e))
         if len(subjects) == 1 and not any(t.dep_ == "conj" for e in found for t in e):
             return subjects[0]
         return None
     return None
+
+
+def _is_or_owns_subject(ent: Span) -> bool:
+    """The entity is a clause's subject, or names its owner ("Halvorsen Pharma shares rose",
+    "Acme's profit fell")."""
+    root = ent.root
+    return any(t.dep_ in ("nsubj", "nsubjpass") for t in ent) or (
+        root.dep_ in ("compound", "poss") and root.head.dep_ in ("nsubj", "nsubjpass")
+        and not ent.start <= root.head.i < ent.end)
 
 
 def _fuller_phrase(sent: Span, tok: Token, noun: Token,
@@ -365,9 +527,10 @@ def _fuller_phrase(sent: Span, tok: Token, noun: Token,
     return None
 
 
-def _named_doer(verb: Token) -> str | None:
+def _named_doer(verb: Token, climb: Collection[str] | None = None) -> str | None:
     """The nearest named subject up from a verb, past pronouns that stand for a speaker
-    ("Corvane Inc. said it plans to cut ..." -> "Corvane Inc.")."""
+    ("Corvane Inc. said it plans to cut ..." -> "Corvane Inc."). With ``climb``, only up
+    those dependencies ("will go towards repairing the sea wall": nobody repairs)."""
     for _ in range(6):
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and subject.pos_ != "PRON":
@@ -377,7 +540,7 @@ def _named_doer(verb: Token) -> str | None:
                 while lo > 0 and verb.doc[lo].ent_iob_ == "I":
                     lo -= 1
             return verb.doc[lo : subject.i + 1].text
-        if verb.head.i == verb.i:
+        if verb.head.i == verb.i or (climb is not None and verb.dep_ not in climb):
             return None
         verb = verb.head
     return None
