@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -30,6 +31,7 @@ from service.server_options import freeze_heap
 from service.store import articles, claims, lifecycle, relink, webhooks
 from service.store.clock import utcnow
 from service.store.db import make_engine, make_session_factory, transaction
+from service.store.leases import hand_back_articles, release_lease
 from service.store.models import Article, Claim
 from service.store.queue import (
     DELIVER_WEBHOOK,
@@ -147,33 +149,71 @@ def runs_inline(func_name: str, kwargs: dict[str, Any]) -> bool:
 
 @observed_job
 def process_article(article_id: str, org_id: str) -> dict[str, Any]:
-    """Extract claims of the article (and of the queued ones it batches), store, queue linking."""
+    """Extract claims of the article and of the queued ones it batches, store them, queue
+    their linking; then, while there is a backlog, go on with more batches (``lease_more``).
+
+    A work horse is forked per job and forking a warm worker costs more than parsing an
+    article (its pages are copied as the horse writes them), so a horse that finds queued
+    articles after its batch keeps going: up to ``articles_per_job`` articles, and no new
+    batch once half the shutdown grace has passed, so a warm stop still ends in it. A later
+    batch that fails goes back to the queue; the job's own article is done by then.
+    """
     settings = _settings()
     factory = _sessions(settings.resolved_database_url())
-    lease = f"process-article-{article_id}"
+    lease = process_article_job_id(article_id)
+    began = time.monotonic()
     with transaction(factory) as session:
-        batch = [(a.id, a.text, a.published_at or a.received_at) for a in lifecycle.lease_batch(
+        batch = _texts(lifecycle.lease_batch(
             session, org_id=org_id, article_id=article_id, lease=lease,
-            limit=settings.batch_size, stale_after=timedelta(seconds=2 * settings.job_timeout))]
+            limit=settings.batch_size, stale_after=timedelta(seconds=2 * settings.job_timeout)))
     if not batch:
         return {"article_id": article_id, "skipped": "done, failed or held by another job"}
+    try:
+        _extract_batch(settings, factory, org_id=org_id, batch=batch)
+    except Exception:
+        with transaction(factory) as session:
+            others = [aid for aid, _, _ in batch if aid != article_id]
+            release_lease(session, org_id=org_id, lease=lease, article_ids=others)
+        raise
+    done = [aid for aid, _, _ in batch]
+    while (room := settings.articles_per_job - len(done)) > 0 \
+            and time.monotonic() - began < settings.shutdown_grace / 2:
+        with transaction(factory) as session:
+            batch = _texts(lifecycle.lease_more(session, org_id=org_id, lease=lease,
+                                                limit=min(room, settings.batch_size)))
+        if not batch:
+            break
+        try:
+            _extract_batch(settings, factory, org_id=org_id, batch=batch)
+        except Exception:
+            log.exception("a later batch of %s failed; its articles go back to the queue", lease)
+            hand_back_articles(factory, _follow_ups(settings), org_id=org_id, lease=lease,
+                               article_ids=[aid for aid, _, _ in batch],
+                               job_timeout=settings.job_timeout)
+            break
+        done += [aid for aid, _, _ in batch]
+    return {"article_id": article_id, "batch": done}
+
+
+def _texts(rows: list[Article]) -> list[tuple[str, str, datetime]]:
+    return [(a.id, a.text, a.published_at or a.received_at) for a in rows]
+
+
+def _extract_batch(settings: Settings, factory: sessionmaker[Session], *, org_id: str,
+                   batch: list[tuple[str, str, datetime]]) -> None:
+    """Claims of leased articles, parsed in one ``nlp.pipe`` stream, each stored in its own
+    transaction and its linking queued; an article with no text is ``failed`` at once."""
     empty = [a for a in batch if not a[1].strip()]
     todo = [a for a in batch if a[1].strip()]
     with transaction(factory) as session:
         for aid, _, _ in empty:
             lifecycle.mark_failed(session, org_id=org_id, article_id=aid,
                                   reason="the article has no text")
-    try:
-        pipeline = _pipeline(settings.spacy_model, settings.max_sentence_chars)
-        timings: dict[str, float] = {}
-        results = pipeline.run_many([(text, published) for _, text, published in todo],
-                                    timings=timings)
-        record_stages(timings, articles=len(todo))
-    except Exception:
-        with transaction(factory) as session:
-            others = [aid for aid, _, _ in todo if aid != article_id]
-            lifecycle.release(session, org_id=org_id, article_ids=others, lease=lease)
-        raise
+    pipeline = _pipeline(settings.spacy_model, settings.max_sentence_chars)
+    timings: dict[str, float] = {}
+    results = pipeline.run_many([(text, published) for _, text, published in todo],
+                                timings=timings)
+    record_stages(timings, articles=len(todo))
     queue = _follow_ups(settings)
     for (aid, _, _), records in zip(todo, results, strict=True):
         with transaction(factory) as session:
@@ -181,7 +221,6 @@ def process_article(article_id: str, org_id: str) -> dict[str, Any]:
                                   max_claims=settings.max_claims_per_article)
         enqueue_link_article(queue, org_id=org_id, article_id=aid,
                              job_timeout=settings.job_timeout)
-    return {"article_id": article_id, "batch": [aid for aid, _, _ in batch]}
 
 
 @observed_job

@@ -23,11 +23,15 @@ from service.store.queue import job_is_pending
 log = logging.getLogger(__name__)
 
 
-def release_lease(session: Session, *, org_id: str, lease: str) -> list[str]:
-    """Articles still ``processing`` under ``lease`` go back to ``queued``; their ids."""
-    rows = session.scalars(select(Article).where(
-        Article.org_id == org_id, Article.leased_by == lease, Article.state == "processing",
-    )).all()
+def release_lease(session: Session, *, org_id: str, lease: str,
+                  article_ids: list[str] | None = None) -> list[str]:
+    """Articles still ``processing`` under ``lease`` (those of ``article_ids``, when given) go
+    back to ``queued``; their ids."""
+    query = select(Article).where(
+        Article.org_id == org_id, Article.leased_by == lease, Article.state == "processing")
+    if article_ids is not None:
+        query = query.where(Article.id.in_(article_ids))
+    rows = session.scalars(query).all()
     for row in rows:
         row.state, row.leased_by = "queued", None
     return [row.id for row in rows]
@@ -40,10 +44,34 @@ def hand_back_lease(factory: sessionmaker[Session], queue: Queue, *, org_id: str
     are queued all the same and the sweeper sends them."""
     with factory() as session, session.begin():
         released = release_lease(session, org_id=org_id, lease=lease)
+    _send_again(factory, queue, org_id=org_id,
+                article_ids=[a for a in released if a != own_article_id],
+                job_timeout=job_timeout)
+    if released:
+        log.info("handed back %d article(s) leased by %s: %s", len(released), lease,
+                 ", ".join(released))
+    return released
+
+
+def hand_back_articles(factory: sessionmaker[Session], queue: Queue, *, org_id: str,
+                       lease: str, article_ids: list[str], job_timeout: int) -> list[str]:
+    """``hand_back_lease`` for some of the lease's articles only (a later batch of a job that
+    failed, while its own article is done): those still ``processing`` under ``lease`` go
+    back to ``queued``, with a job sent for each Redis does not hold; the released ids."""
+    with factory() as session, session.begin():
+        released = release_lease(session, org_id=org_id, lease=lease, article_ids=article_ids)
+    _send_again(factory, queue, org_id=org_id, article_ids=released, job_timeout=job_timeout)
+    if released:
+        log.info("handed back %d article(s) leased by %s: %s", len(released), lease,
+                 ", ".join(released))
+    return released
+
+
+def _send_again(factory: sessionmaker[Session], queue: Queue, *, org_id: str,
+                article_ids: list[str], job_timeout: int) -> None:
+    """A job for each article whose job Redis does not hold (the sweeper, when it fails)."""
     with factory() as session:
-        for article_id in released:
-            if article_id == own_article_id:
-                continue
+        for article_id in article_ids:
             try:
                 if job_is_pending(queue, article_id):
                     continue
@@ -54,7 +82,3 @@ def hand_back_lease(factory: sessionmaker[Session], queue: Queue, *, org_id: str
             if not dispatch_article(session, queue, org_id=org_id, article_id=article_id,
                                     job_timeout=job_timeout):
                 break
-    if released:
-        log.info("handed back %d article(s) leased by %s: %s", len(released), lease,
-                 ", ".join(released))
-    return released

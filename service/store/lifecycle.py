@@ -99,21 +99,40 @@ def lease_batch(session: Session, *, org_id: str, article_id: str, lease: str, l
     mine = _take(session, org_id, [article_id], lease, _leasable(lease, stale_after))
     if not mine:
         return []
+    others = _take_queued(session, org_id, lease, limit - 1)
+    return sorted(_leased_rows(session, org_id, [article_id, *others]),
+                  key=lambda row: row.id != article_id)
+
+
+def lease_more(session: Session, *, org_id: str, lease: str, limit: int) -> list[Article]:
+    """Lease up to ``limit`` more queued articles of the organisation to a job that already
+    holds ``lease`` (a work horse going on while there is a backlog), oldest first."""
+    return _leased_rows(session, org_id, _take_queued(session, org_id, lease, limit))
+
+
+def _take_queued(session: Session, org_id: str, lease: str, limit: int) -> list[str]:
+    """Lease up to ``limit`` of the organisation's queued, sent articles, oldest first."""
+    if limit <= 0:
+        return []
     candidates = session.scalars(
         select(Article.id)
-        .where(Article.org_id == org_id, Article.state == "queued", Article.id != article_id,
+        .where(Article.org_id == org_id, Article.state == "queued",
                Article.enqueued_at.is_not(None))
         .order_by(Article.received_at)
-        .limit(max(0, limit - 1))
+        .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    others = _take(session, org_id, list(candidates), lease, Article.state == "queued")
-    rows = session.scalars(
-        select(Article).where(Article.org_id == org_id, Article.id.in_([article_id, *others]))
+    return _take(session, org_id, list(candidates), lease, Article.state == "queued")
+
+
+def _leased_rows(session: Session, org_id: str, ids: list[str]) -> list[Article]:
+    if not ids:
+        return []
+    return list(session.scalars(
+        select(Article).where(Article.org_id == org_id, Article.id.in_(ids))
         .order_by(Article.received_at)
         .execution_options(populate_existing=True)
-    ).all()
-    return sorted(rows, key=lambda row: row.id != article_id)
+    ).all())
 
 
 def needs_processing(session: Session, *, org_id: str, article_id: str, lease: str,
@@ -150,15 +169,6 @@ def _take(session: Session, org_id: str, ids: list[str], lease: str,
         if getattr(result, "rowcount", 0) == 1:
             taken.append(article_id)
     return taken
-
-
-def release(session: Session, *, org_id: str, article_ids: list[str], lease: str) -> None:
-    """Hand articles a failed batch had leased back to ``queued`` (the sweeper re-sends them)."""
-    for row in session.scalars(select(Article).where(
-        Article.org_id == org_id, Article.id.in_(article_ids), Article.leased_by == lease,
-        Article.state == "processing",
-    )):
-        row.state, row.leased_by = "queued", None
 
 
 def mark_processed(session: Session, *, org_id: str, article_id: str) -> Article:

