@@ -72,12 +72,12 @@ def sentence_spans(sent: SpacySpan, text: str,
 
 
 def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
-                    segment: SegmentConfig) -> list[ClaimRecord]:
-    """Claim records of a parsed Doc."""
+                    segment: SegmentConfig, text: str | None = None) -> list[ClaimRecord]:
+    """Claim records of a parsed Doc (``text``: its ``doc.text``, when the caller has it)."""
     claims: list[ClaimRecord] = []
     before: list[SpacySpan] = []  # the previous paragraph's sentences
     current: list[SpacySpan] = []  # this paragraph's sentences so far
-    text = doc.text  # rebuilt by spaCy on every access: read it once
+    text = doc.text if text is None else text  # rebuilt by spaCy on every access: once
     entities = EntityIndex(doc)  # sentences whose .ents is a look-up, not a walk of the Doc
     # The organisations and places the article has named so far, each once, latest last.
     orgs: dict[str, None] = {}

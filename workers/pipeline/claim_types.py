@@ -126,21 +126,22 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
             return True
         if verb.pos_ not in ("VERB", "AUX"):
             continue
-        decided = lemma in _DECIDE and any(c.dep_ == "xcomp" for c in verb.children)
-        reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _SAY
-        modals = ("will", "would") if reported else ("will",)
-        will = any(c.lemma_.lower() in modals and c.tag_ == "MD" for c in verb.children)
-        no_longer = any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children)
-                        for c in verb.children)
-        acts = lemma in _ACTIONS or (lemma in _MAKE and any(
-            c.dep_ in ("ccomp", "oprd", "xcomp", "acomp") and c.pos_ == "ADJ"
-            for c in verb.children))
-        expects = dated and lemma == "expect" and any(
-            c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in _SCHEDULED
-            for c in verb.children)
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        children = list(verb.children)  # each walk of .children makes new Token objects
+        subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is None:
             continue
+        decided = lemma in _DECIDE and any(c.dep_ == "xcomp" for c in children)
+        reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _SAY
+        modals = ("will", "would") if reported else ("will",)
+        will = any(c.lemma_.lower() in modals and c.tag_ == "MD" for c in children)
+        no_longer = any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children)
+                        for c in children)
+        acts = lemma in _ACTIONS or (lemma in _MAKE and any(
+            c.dep_ in ("ccomp", "oprd", "xcomp", "acomp") and c.pos_ == "ADJ"
+            for c in children))
+        expects = dated and lemma == "expect" and any(
+            c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in _SCHEDULED
+            for c in children)
         if will and priced and _owned_by_organisation(subject):
             return True  # "Its steak bake will go up 15p": the firm's own price
         if not (decided or expects or (will and (acts or no_longer))):

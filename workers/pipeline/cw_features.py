@@ -60,9 +60,12 @@ class SentenceFeatures:
     dense: np.ndarray
 
 
+_SALTS = [np.uint64((kind * _MIX) & 0xFFFFFFFFFFFFFFFF) for kind in range(13)]
+
+
 def _salted(keys: np.ndarray, kind: int) -> np.ndarray:
     """Keys of one feature kind, offset by a per-kind salt (uint64 arrays wrap mod 2**64)."""
-    return keys + np.uint64((kind * _MIX) & 0xFFFFFFFFFFFFFFFF)
+    return keys + _SALTS[kind]
 
 
 def _slots(keys: np.ndarray, *, lexical: bool) -> np.ndarray:
@@ -140,7 +143,9 @@ def _pooled(span: Any) -> np.ndarray:
     if tensor is None or tensor.ndim != 2 or tensor.shape != (len(doc), TENSOR_DIM) or end <= start:
         return np.zeros(DENSE_DIM, dtype=np.float32)
     rows = tensor[start:end]
-    return np.concatenate([rows.mean(axis=0), rows.max(axis=0)]).astype(np.float32)
+    # np.add.reduce / n is what ndarray.mean computes, without its Python-level wrapper
+    mean = np.add.reduce(rows, axis=0) / np.float32(end - start)
+    return np.concatenate([mean, np.maximum.reduce(rows, axis=0)]).astype(np.float32)
 
 
 def featurize(span: Any) -> SentenceFeatures:

@@ -85,8 +85,10 @@ class Pipeline:
 
     def extract(self, doc: Doc, anchor: date) -> list[ClaimRecord]:
         """Claims of an already parsed Doc."""
-        claims = assemble_claims(doc, anchor=anchor, scorer=self.scorer, segment=self.segment)
-        check_offsets(doc.text, claims)
+        text = doc.text  # spaCy joins every token on each access: once per Doc
+        claims = assemble_claims(doc, anchor=anchor, scorer=self.scorer, segment=self.segment,
+                                 text=text)
+        check_offsets(text, claims)
         return claims
 
 
