@@ -35,6 +35,7 @@ from service.store.migrate import upgrade_database
 from service.store.queue import connect_redis, make_queue
 from service.store.settings import Settings
 from service.web import review as review_page
+from service.web.pages import unknown_page
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                   description="Checkable claims from news articles, with offsets and evidence.",
                   docs_url=None, redoc_url=None)  # add_docs serves /docs without a CDN
     app.state.settings = settings
-    register_problem_handlers(app)
+    register_problem_handlers(app, not_found_page=unknown_page)
     # The size limit (413), a NUL in a path (404 on every database), a JSON body not UTF-8
     # (422) in one layer (InputGuards).
     app.add_middleware(InputGuards, max_bytes=settings.max_body_bytes,

@@ -8,12 +8,13 @@ maps to a stable ``type`` URI: clients branch on it, never on wording.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -247,8 +248,12 @@ def allowed_methods(request: Request) -> set[str]:
     return methods
 
 
-def register_problem_handlers(app: FastAPI) -> None:
-    """Route our errors, FastAPI's own 404/405/422 and outages through one renderer."""
+def register_problem_handlers(
+        app: FastAPI, *, not_found_page: Callable[[str], Response | None] | None = None) -> None:
+    """Route our errors, FastAPI's own 404/405/422 and outages through one renderer.
+
+    ``not_found_page(path)``, when given, may answer an unknown path with a page of its own
+    (the review pages' HTML 404) instead of a problem document."""
 
     @app.exception_handler(StoreError)
     @app.exception_handler(HttpError)
@@ -260,7 +265,11 @@ def register_problem_handlers(app: FastAPI) -> None:
         return _validation_problem(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and not_found_page is not None:
+            page = not_found_page(request.url.path)
+            if page is not None:
+                return page
         return _http_problem(request, exc)
 
     @app.exception_handler(OperationalError)

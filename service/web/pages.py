@@ -80,6 +80,14 @@ def error_page(status: int, message: str, *, viewer: Any = None) -> HTMLResponse
                   message=message, viewer=viewer)
 
 
+def unknown_page(path: str) -> HTMLResponse | None:
+    """The 404 page for an unknown path under ``/review`` (a browser's, so not JSON); None
+    for any other path."""
+    if path != "/review" and not path.startswith("/review/"):
+        return None
+    return error_page(404, "There is no such page. The review queue is at /review.")
+
+
 def local_path(target: str | None) -> str:
     """``target`` when it is a path of the review page, else ``/review`` (no open redirect)."""
     if (target and target.startswith("/review") and "//" not in target and "\\" not in target

@@ -351,12 +351,6 @@ def test_405_lists_the_paths_methods_in_allow(client: TestClient, method: str, p
     assert set(response.headers["Allow"].split(", ")) == allowed
 
 
-def test_an_unknown_review_path_is_a_404_problem(client: TestClient) -> None:
-    response = client.get("/review/nothing/here")
-    assert response.status_code == 404
-    assert response.json()["type"] == PROBLEM + "not-found"
-
-
 RFC3339_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
 LOOKS_LIKE_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 

@@ -327,3 +327,16 @@ def test_every_button_moves_the_claim_through_the_workflow(pages, make_key, arti
     assert [e.version for e in events] == list(range(2, 2 + len(events)))
     history = pages.get(f"/review/claims/{claim_id}").text.split('id="history-heading"')[1]
     assert "a duplicate of another claim" in history and "<ins>dismissed</ins>" in history
+
+
+def test_an_unknown_review_path_is_an_html_page_not_json(pages) -> None:
+    response = pages.get("/review/no-such-page")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "/review" in response.text and "problem" not in response.headers["content-type"]
+
+
+def test_an_unknown_api_path_stays_a_problem_document(pages) -> None:
+    response = pages.get("/v1/no-such-route")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
