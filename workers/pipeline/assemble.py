@@ -91,12 +91,16 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
                                        places.keys(), memory))
         current.append(sent)
         memory.remember(sent)
-        _remember(orgs, [e.text for e in sent.ents
-                         if label_of(e) == "ORG" and not is_dateline(e)])
+        ents = [e for e in sent.ents if not is_dateline(e) and _capitalised(e.text)]
+        _remember(orgs, [e.text for e in ents if label_of(e) == "ORG"])
         _remember(orgs, untagged_actors(sent))
-        _remember(places, [e.text for e in sent.ents
-                           if label_of(e) == "GPE" and not is_dateline(e)])
+        _remember(places, [e.text for e in ents if label_of(e) == "GPE"])
     return claims
+
+
+def _capitalised(name: str) -> bool:
+    """A name has a capital ("the county health department", tagged GPE, is no name)."""
+    return any(word[:1].isupper() for word in name.split())
 
 
 def _remember(names: dict[str, None], new: list[str]) -> None:
@@ -238,10 +242,10 @@ def _subject_edit(sent: SpacySpan, unit: ClaimUnit, previous: list[SpacySpan],
                   orgs: Collection[str], places: Collection[str],
                   memory: ArticleMemory | None = None) -> tuple[int, int, str] | None:
     """The edit that names the unit's subject, if it needs one."""
-    return (resolve_leading_pronoun(sent, unit, previous, orgs, places)
+    return (resolve_leading_pronoun(sent, unit, previous, orgs, places, memory)
             or resolve_description(sent, unit, previous, orgs, places, memory)
             or resolve_demonstrative(sent, unit, previous)
-            or resolve_measure_owner(sent, unit, previous, orgs))
+            or resolve_measure_owner(sent, unit, previous, orgs, memory))
 
 
 def _shared_subject(sent: SpacySpan, text: str, unit: ClaimUnit, previous: list[SpacySpan],
@@ -280,7 +284,7 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
     if unit.shared_subject is not None:  # "... and plans to reach 600": who plans
         edits.append((unit.start, unit.start,
                       _shared_subject(sent, text, unit, previous, orgs, places, memory) + " "))
-    edits += resolve_places(sent, unit, previous, orgs, places)  # "cost the county 92p"
+    edits += resolve_places(sent, unit, previous, orgs, places, memory)  # "cost the county 92p"
     replacements: list[tuple[int, int, str]] = []
     for edit in edits:
         if edit is not None and not any(r[0] < edit[1] and edit[0] < r[1]

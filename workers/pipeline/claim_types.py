@@ -122,7 +122,7 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
     priced = any(t.ent_type_ in _AMOUNTS for t in tokens)
     for verb in tokens:
         lemma = verb.lemma_.lower()
-        if dated and _timetabled(verb, lemma):
+        if dated and (_timetabled(verb, lemma) or _comes_into_force(verb, lemma)):
             return True
         if verb.pos_ not in ("VERB", "AUX"):
             continue
@@ -158,6 +158,26 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
     return False
 
 
+# "take effect", "come into force", "go into effect", "enter service": a rule or a service
+# starting on a date, whoever's subject the words have ("The changes take effect on July 1").
+_IN_FORCE = {"take": frozenset({"effect"}), "enter": frozenset({"service", "force"}),
+             "come": frozenset({"force", "effect"}), "go": frozenset({"force", "effect"})}
+
+
+def _comes_into_force(verb: Token, lemma: str) -> bool:
+    """ "take effect", "come into force", "will enter service": a dated start."""
+    objects = _IN_FORCE.get(lemma)
+    if objects is None or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lower_ in objects:
+            return True
+        if child.dep_ == "prep" and child.lower_ == "into" and any(
+                g.lower_ in objects for g in child.children):
+            return True
+    return False
+
+
 def _timetabled(verb: Token, lemma: str) -> bool:
     """ "is set to begin", "is due to open", "is scheduled to start": a timetable."""
     if not ((verb.pos_ == "VERB" and lemma in _TIMETABLE and verb.tag_ == "VBN")
@@ -177,13 +197,21 @@ def _owned_by_organisation(subject: Token) -> bool:
 
 
 def is_opinion(tokens: Iterable[Token]) -> bool:
-    """Words that judge rather than report: a characterisation ("called the plan 'a
-    giveaway'"), a truth about anyone ("Anyone who has waited ... knows"), or the writer's
-    own view ("I think", "we believe")."""
+    """Words that judge or advise rather than report: a characterisation ("called the plan
+    'a giveaway'", a quoted label), a truth about anyone ("Anyone who has waited ...
+    knows"), the writer's or speaker's own view ("I think", "we believe", "We were
+    brilliant"), or advice ("Swimmers should check ...", "Think twice")."""
+    tokens = list(tokens)
+    if tokens and _advice(tokens[0]):
+        return True
     for tok in tokens:
         lemma = tok.lemma_.lower()
-        if tok.pos_ == "VERB" and lemma in _CHARACTERISE and any(
-                c.dep_ in ("oprd", "xcomp", "ccomp", "attr") for c in tok.children):
+        if tok.pos_ == "VERB" and lemma in _CHARACTERISE:
+            children = list(tok.children)
+            if any(c.dep_ in ("oprd", "xcomp", "ccomp", "attr") for c in children) or any(
+                    c.is_quote and c.i > tok.i for c in tok.subtree):
+                return True
+        if _advice(tok) or _self_assessed(tok):
             return True
         if tok.dep_ in ("nsubj", "nsubjpass") and lemma in _ANYONE:
             return True
@@ -191,6 +219,43 @@ def is_opinion(tokens: Iterable[Token]) -> bool:
                 and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children)):
             return True
     return False
+
+
+# Modals of advice and obligation ("should check", "must register", "ought to").
+_ADVISE = frozenset({"should", "must", "ought"})
+# Subjects advice is given to: people in general (or any bare plural that names no
+# organisation), not a named or described organisation.
+_PEOPLE = frozenset({"you", "people", "everyone", "anyone", "parents", "residents", "drivers",
+                     "swimmers", "visitors", "customers", "patients", "readers", "voters",
+                     "riders", "passengers", "travellers", "travelers", "owners", "buyers",
+                     "shoppers", "consumers", "users", "homeowners", "families", "students"})
+
+
+def _advice(verb: Token) -> bool:
+    """ "Swimmers should check the warnings", "You must register by Friday", "Think twice":
+    a verb of advice (a modal of obligation, or an imperative opening its unit) addressed
+    to people in general."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.tag_ != "VB":
+        return False
+    children = list(verb.children)
+    subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:  # an imperative: the bare verb opens the sentence
+        return verb.dep_ == "ROOT" and verb.i == verb.sent.start and not any(
+            c.tag_ == "MD" for c in children)
+    general = subject.lower_ in _PEOPLE or (  # "Hikers", not "The firm" or "Councils"
+        subject.tag_ == "NNS" and subject.lemma_.lower() not in _ORG_NOUNS)
+    return (any(c.tag_ == "MD" and c.lower_ in _ADVISE for c in children) and general
+            and not any(c.dep_ in ("det", "poss", "compound") for c in subject.children))
+
+
+def _self_assessed(tok: Token) -> bool:
+    """ "We were brilliant", "I have never been busier": a speaker's judgement of
+    themselves, a copula with "we"/"I" and an adjective."""
+    if tok.lemma_.lower() != "be" or tok.pos_ not in ("AUX", "VERB"):
+        return False
+    children = list(tok.children)
+    return (any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in children)
+            and any(c.dep_ == "acomp" and c.pos_ == "ADJ" for c in children))
 
 
 def _looks_like_a_name(token: Token) -> bool:

@@ -260,6 +260,8 @@ def _appositive(sent: Span, noun: Token) -> tuple[ClaimUnit, tuple[int, int]] | 
         return None
     if ant.ent_type_ in PLACE_LABELS and noun.ent_type_ in PLACE_LABELS:
         return None  # "Pellworth, Indiana" locates a place; it asserts nothing
+    if ant.pos_ == "NUM" or noun.pos_ == "NUM":
+        return None  # "51 (about four in five)", "practices, 51": a figure restated or a parse slip
     end = noun.right_edge.i + 1
     if end < sent.end and sent.doc[end].text in CLOSERS:
         end += 1

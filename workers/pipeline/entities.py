@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 
@@ -57,3 +58,37 @@ class SentenceSpan(Span):
         """The entities wholly inside the span, as ``Span.ents`` (from the index)."""
         index = getattr(self, "index", None)
         return list(super().ents) if index is None else index.within(self)
+
+
+TRIM_COMPONENT = "claimdesk_trim_entities"
+
+
+def trim_entity_whitespace(doc: Doc) -> Doc:
+    """Entities without the white-space tokens the tagger sometimes takes in at their ends
+    ("Larkport" + "\\n\\n" at a headline's end): a name never spans a line break. One walk of
+    ``doc.ents``, written back only when one changed."""
+    ents, changed = [], False
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        if (start, end) != (ent.start, ent.end):
+            changed = True
+            if start == end:
+                continue
+            ent = Span(doc, start, end, label=ent.label)
+        ents.append(ent)
+    if changed:
+        doc.ents = ents
+    return doc
+
+
+def add_entity_trimming(nlp: Language) -> Language:
+    """Put ``claimdesk_trim_entities`` right after the tagger of names (once)."""
+    if not Language.has_factory(TRIM_COMPONENT):
+        Language.component(TRIM_COMPONENT, func=trim_entity_whitespace)
+    if TRIM_COMPONENT not in nlp.pipe_names and "ner" in nlp.pipe_names:
+        nlp.add_pipe(TRIM_COMPONENT, after="ner")
+    return nlp

@@ -105,10 +105,17 @@ def untagged_actors(sent: Span) -> list[str]:
 
 
 def is_dateline(ent: Span) -> bool:
-    """ "OSLO, March 3 (Wire) -": a place in capitals opening its line, not an actor."""
+    """ "OSLO, March 3 (Wire) -": a place in capitals opening its line, or the news agency
+    in brackets before the dash, is not an actor."""
     doc = ent.doc
     opens = ent.start == 0 or "\n" in doc[ent.start - 1].text_with_ws
-    return opens and ent.text.isupper() and ent.end < len(doc) and doc[ent.end].text == ","
+    if opens and ent.text.isupper() and ent.end < len(doc) and doc[ent.end].text == ",":
+        return True
+    return (0 < ent.start and ent.end + 1 < len(doc) and doc[ent.start - 1].text == "("
+            and doc[ent.end].text == ")" and doc[ent.end + 1].text in DASHES)
+
+
+DASHES = frozenset({"-", "--", "–", "—"})
 
 
 def full_name(ent: Span) -> str:

@@ -22,6 +22,7 @@ from schemas.claims import ClaimRecord
 from workers.pipeline.assemble import assemble_claims
 from workers.pipeline.boundaries import add_sentence_boundaries
 from workers.pipeline.checkworthiness import CheckworthinessScorer
+from workers.pipeline.entities import add_entity_trimming
 from workers.pipeline.long_runs import guard_long_runs
 from workers.pipeline.segment import SegmentConfig
 
@@ -46,10 +47,11 @@ def load_nlp(model: str | None = None) -> Language:
     """Load the spaCy model (``DEFAULT_MODEL`` unless named) once per process, from its
     installed package, never downloaded, with ``claimdesk_sentences`` first: sentence
     boundaries are fixed by our rules before the parser runs (see ``boundaries``); and a
-    tokenizer that stays linear on a run of thousands of non-space characters (``long_runs``)."""
+    tokenizer that stays linear on a run of thousands of non-space characters (``long_runs``);
+    entities trimmed of white space at their ends (``entities``)."""
     nlp = spacy.load(model or DEFAULT_MODEL)
     nlp.max_length = 2_000_000
-    return guard_long_runs(add_sentence_boundaries(nlp))
+    return add_entity_trimming(guard_long_runs(add_sentence_boundaries(nlp)))
 
 
 class Pipeline:

@@ -22,6 +22,13 @@ Decisions:
   company's name, "the 24-year-old" takes the nearest person, and the article's one
   organisation or place is the last resort. A dateline ("OSLO, March 3 -") is no actor.
   The words stay when nothing fits.
+- The article remembers, in one pass (``ArticleMemory``): names introduced with a common noun
+  ("tram operator Elevar Lisboa", "a charity named Second Paws", "X, a British charity"),
+  which a later "the operator"/"the charity" takes first; each description's fuller phrase
+  ("the county health department"); and its lead actor, the named subject of the lead's
+  first clause (not the headline, a dateline or its agency, a person, or "A and B"), the
+  last resort for "the company", "the agency", "the spacecraft", "it" and "its". "it"
+  saying what a named speaker said is the speaker ("Medics Without Walls said it had ...").
 """
 
 from __future__ import annotations
@@ -86,6 +93,8 @@ DESCRIPTIONS: dict[str, frozenset[str]] = {
     "port": frozenset({"ORG", "FAC", "GPE"}),
     **dict.fromkeys(("country", "nation", "city", "state", "province", "region", "town",
                      "county", "capital"), PLACES),
+    **dict.fromkeys(("spacecraft", "probe", "craft", "satellite", "rover", "telescope",
+                     "lander", "orbiter"), frozenset({"PRODUCT", "FAC", "WORK_OF_ART"})),
 }
 PLACE_NOUNS = frozenset(lemma for lemma, labels in DESCRIPTIONS.items() if labels == PLACES)
 # Descriptions of a thing named by a fuller noun phrase earlier ("the council's parking plan").
@@ -103,6 +112,14 @@ NOMINALS: dict[str, str] = {
     "replacement": "replace", "demolition": "demolish", "restoration": "restore",
     "ban": "ban", "increase": "increase", "rise": "raise", "hike": "hike"}
 ACTION_VERBS = frozenset(NOMINALS.values()) | THINGS
+# Craft and vehicles, named by the article ("The Aster probe ... The spacecraft").
+CRAFT = frozenset({"spacecraft", "probe", "craft", "satellite", "rover", "telescope",
+                   "lander", "orbiter"})
+# Common nouns a name can be introduced with ("operator Elevar Lisboa", "the union, SITCA").
+INTRODUCERS = frozenset(DESCRIPTIONS) | CRAFT | frozenset({
+    "maker", "carrier", "buyer", "seller", "platform", "app", "brand", "nonprofit",
+    "start-up", "bakery"})
+LEAD_SENTENCES = 3  # the headline, a dateline line, the lead: where the article's topic is
 
 
 @dataclass
@@ -114,18 +131,173 @@ class ArticleMemory:
 
     phrases: dict[str, str] = field(default_factory=dict)
     actions: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    # Names introduced with a common noun, by the noun: "tram operator Elevar Lisboa", "a
+    # charity named Second Paws", "Hanbit Cell, a battery maker" ("operator" -> the name).
+    described: dict[str, str] = field(default_factory=dict)
+    # The actor the headline and lead are about: the named subject of their first clause
+    # ("Asantewa Commodities said ...", "The Aster probe flew ..."), the article's topic.
+    lead: str | None = None
+    seen: int = 0
+    # The latest fuller noun phrase of each description ("the county health department").
+    fuller: dict[str, str] = field(default_factory=dict)
 
     def remember(self, sent: Span) -> None:
         """Take in one sentence (after its claims are made: it is not its own antecedent)."""
+        self.seen += 1
+        if self.lead is None and self.seen <= LEAD_SENTENCES and not _a_headline(sent):
+            self.lead = _actor_of(sent)
         for tok in sent:
             if tok.pos_ == "NOUN":
                 phrase = _proper_phrase(tok)
                 if phrase is not None:
                     self.phrases[tok.lemma_.lower()] = phrase
+                lemma = tok.lemma_.lower()
+                if lemma in INTRODUCERS:
+                    name = _introduced_name(tok)
+                    if name is not None:
+                        self.described[lemma] = name
+                    fuller = self._modified_phrase(tok)
+                    if fuller is not None:
+                        self.fuller[lemma] = fuller
             elif tok.pos_ == "VERB" and tok.lemma_.lower() in ACTION_VERBS:
                 done = _doer_and_object(tok)
                 if done is not None:
                     self.actions[tok.lemma_.lower()] = done
+
+    def _modified_phrase(self, noun: Token) -> str | None:
+        """ "the county health department", "the district's health board" (its owner named as
+        remembered: "the Cressfield Valley health district's health board")."""
+        lefts = list(noun.lefts)
+        if not any(c.dep_ in ("compound", "poss") for c in lefts) or any(
+                c.dep_ not in ("det", "compound", "poss", "amod") for c in lefts):
+            return None
+        first = lefts[0].left_edge
+        if first.lower_ != "the" and not (first.dep_ == "poss" and first.pos_ != "PRON"):
+            return None  # "a British charity", "its network": no phrase to name it by
+        doc = noun.doc
+        lo = lefts[0].left_edge.i
+        if noun.i - lo > 7 or any(t.is_punct and t.text != "-" for t in doc[lo : noun.i]):
+            return None
+        owner = next((c for c in lefts if c.dep_ == "poss" and c.pos_ == "NOUN"), None)
+        named = None if owner is None else self.phrases.get(owner.lemma_.lower())
+        if owner is not None and named is not None and owner.left_edge.i == lo:
+            return named + doc[owner.i + 1 : noun.i + 1].text  # named + "'s health board"
+        return doc[lo : noun.i + 1].text
+
+
+def _proper_name(tok: Token) -> str:
+    """The whole name a proper noun ends or heads: "Elevar Lisboa", "the University of
+    Penmarrow", "the Ostrander Foundation"."""
+    doc, sent_start = tok.doc, tok.sent.start
+    lo = tok.i
+    while (lo > sent_start and doc[lo - 1].pos_ == "PROPN"
+           and doc[lo - 1].dep_ in ("compound", "flat") and doc[lo - 1].head.i >= lo):
+        lo -= 1
+    hi = tok.i
+    while (hi + 1 < tok.right_edge.i + 1 and doc[hi + 1].text[:1].isupper()
+           and doc[hi + 1].pos_ in ("PROPN", "ADP", "NOUN")):
+        hi += 1  # "Medics Without Walls"
+    if hi + 2 < len(doc) and doc[hi + 1].lower_ == "of" and doc[hi + 1].head.i == tok.i:
+        pobj = doc[hi + 2]
+        while pobj.i + 1 < len(doc) and pobj.dep_ == "compound" and pobj.pos_ == "PROPN":
+            pobj = doc[pobj.i + 1]
+        if pobj.pos_ == "PROPN" and pobj.head.i == hi + 1:
+            hi = pobj.i
+    if lo > 0 and doc[lo - 1].lower_ == "the" and doc[lo - 1].head.i == tok.i:
+        lo -= 1
+    return doc[lo : hi + 1].text
+
+
+def _introduced_name(noun: Token) -> str | None:
+    """The name a common noun introduces: "operator Elevar Lisboa", "Asantewa Commodities,
+    Ghana's largest cocoa buyer", "the union, SITCA", "a charity named Second Paws"."""
+    head = noun.head
+    if _opens_dateline(head):
+        return None
+    place = DESCRIPTIONS.get(noun.lemma_.lower()) == PLACES  # "state Supreme Court"
+    if (noun.dep_ == "appos" or (noun.dep_ == "compound" and not place)) and (
+            head.i != noun.i and head.pos_ == "PROPN" and head.text[:1].isupper()) and (
+            noun.dep_ == "appos" or noun.i == head.i - 1 or noun.doc[noun.i + 1].pos_ == "PROPN"):
+        return _proper_name(head)
+    for child in noun.children:
+        if (child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > noun.i
+                and not _opens_dateline(child)):
+            return _proper_name(child)
+        if child.dep_ == "acl" and child.lemma_.lower() in ("name", "call"):
+            named = next((g for g in child.children if g.dep_ in ("oprd", "attr", "dobj")
+                          and g.pos_ == "PROPN"), None)
+            if named is not None:
+                return _proper_name(named)
+    return None
+
+
+def _a_headline(sent: Span) -> bool:
+    """The Doc's first line with no closing stop: a headline, whose capitals name nothing
+    ("Rover reaches crater rim")."""
+    return sent.start == 0 and not sent.text.rstrip().rstrip("\"'”’)").endswith(
+        (".", "!", "?"))
+
+
+def _opens_dateline(tok: Token) -> bool:
+    """ "RIGA" of "RIGA, Dec 2 (Wire) -": a word in capitals opening its line."""
+    doc = tok.doc
+    return (tok.text.isupper() and len(tok.text) > 1 and tok.i + 1 < len(doc)
+            and doc[tok.i + 1].text == "," and (tok.i == 0 or "\n" in doc[tok.i - 1].text_with_ws))
+
+
+def _actor_of(sent: Span) -> str | None:
+    """The named subject of a sentence's first clause, or of what its speaker said
+    ("Asantewa Commodities said ...", "The Aster probe flew ..., controllers said",
+    "researchers at the University of Penmarrow reported ..."); None for a person or an
+    unnamed subject."""
+    root = sent.root
+    kids = list(root.children)
+    for verb in [root, *(c for c in kids if c.dep_ == "ccomp")]:
+        children = kids if verb.i == root.i else list(verb.children)
+        for subject in children:
+            if subject.dep_ in ("nsubj", "nsubjpass"):  # a dateline may be a subject too
+                name = _named_actor(subject)
+                if name is not None:
+                    return name
+    return None
+
+
+def _named_actor(subject: Token) -> str | None:
+    """A subject as an organisation's or thing's name, or None."""
+    doc = subject.doc
+    children = list(subject.children)
+    if _opens_dateline(subject):
+        later = [c for c in children if c.dep_ in ("appos", "conj") and c.pos_ == "PROPN"
+                 and c.i > subject.i and doc[c.i - 1].text != "("]
+        return _named_actor(later[-1]) if later else None  # "LISBON, ... - Elevar said"
+    if any(c.dep_ == "conj" for c in children):
+        return None  # "IBM and Microsoft reported": no one actor
+    if subject.pos_ == "PROPN":
+        org_cue = any(c.dep_ == "compound" and c.pos_ == "NOUN"
+                      and c.lemma_.lower() in INTRODUCERS for c in children)
+        if (subject.ent_type_ == "PERSON" and not org_cue) or not subject.text[:1].isupper():
+            return None
+        name = _proper_name(subject)
+        if not (subject.ent_type_ or org_cue or len(name.split()) > 1):
+            return None  # "Prices fell": a lone capital with no label names nothing
+        start = subject.i - len(name.split()) + 1
+        return None if start > 0 and doc[start - 1].text == "(" else name  # "(Wire) -"
+    if subject.pos_ != "NOUN":
+        return None
+    named = _introduced_name(subject) if subject.lemma_.lower() in INTRODUCERS else None
+    if named is not None:
+        return named
+    lo = subject.left_edge.i
+    if doc[lo].lower_ == "the" and any(c.dep_ == "compound" and c.pos_ == "PROPN"
+                                       for c in children) and all(
+            t.dep_ in ("det", "compound", "amod") for t in doc[lo : subject.i]):
+        return doc[lo : subject.i + 1].text  # "The Aster probe", "The Larkport Transit board"
+    for prep in children:
+        pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+        if (prep.dep_ == "prep" and prep.lower_ in ("at", "of", "from") and pobj is not None
+                and pobj.pos_ == "PROPN" and pobj.right_edge.i - lo < 8):
+            return doc[lo : pobj.right_edge.i + 1].text  # "researchers at the University of X"
+    return None
 
 
 def _proper_phrase(noun: Token) -> str | None:
@@ -159,7 +331,8 @@ def _doer_and_object(verb: Token) -> tuple[str | None, str] | None:
 
 def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
                             article_orgs: Collection[str] = (),
-                            article_places: Collection[str] = ()) -> Edit | None:
+                            article_places: Collection[str] = (),
+                            memory: ArticleMemory | None = None) -> Edit | None:
     """Replacement for a leading personal pronoun by the one compatible entity in sight.
 
     "it" and "they" look for an organisation first (the nearest one, else the article's only
@@ -173,10 +346,12 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
         return None  # "The bill's sponsor said it would pay": "it" may well be the bill
     name = None
     if tok.lower_ in ORG_PRONOUNS:
-        name = (_before_in_sentence(sent, tok, ORGS)
+        name = (_speaker_of(tok)
+                or _before_in_sentence(sent, tok, ORGS)
                 or _subject_referent(previous_sents, article_orgs, places=(
-                    article_places if tok.lower_ in ("it", "its") else None))
+                    article_places if tok.lower_ in ("it", "its") else None), memory=memory)
                 or _nearest_entity(sent, tok, previous_sents[-2:], ORGS)
+                or (memory.lead if memory is not None else None)
                 or only(article_orgs))
     name = name or _one_entity(sent, tok, previous_sents[-2:])
     if name is None:
@@ -184,6 +359,24 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
     possessive = tok.lower_ in POSSESSIVES or (tok.lower_ == "her" and tok.tag_ == "PRP$")
     name = _placed(clean_name(name), article_places)
     return tok.idx, tok.idx + len(tok.text), name + ("'s" if possessive else "")
+
+
+def _speaker_of(pronoun: Token) -> str | None:
+    """ "Medics Without Walls said on Tuesday it had treated ...": "it" as the subject of
+    what a named speaker said is the speaker (a name, or one its description introduces)."""
+    verb = pronoun.head
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "ccomp":
+        return None
+    said = verb.head
+    if said.lemma_.lower() not in SAY_VERBS or said.i > pronoun.i:
+        return None
+    speaker = next((c for c in said.children if c.dep_ == "nsubj"), None)
+    if speaker is None or speaker.pos_ not in ("PROPN", "NOUN"):
+        return None
+    if speaker.pos_ == "NOUN":  # "A charity named Second Paws said"; "The U.N. agency said"
+        return (_introduced_name(speaker) if speaker.lemma_.lower() in INTRODUCERS
+                and not _opens_dateline(speaker.head) else None)  # is left to descriptions
+    return _named_actor(speaker)
 
 
 def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
@@ -226,7 +419,8 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
         return None
     lemma = noun.lemma_.lower()
     if lemma in DESCRIPTIONS:
-        name = _described(lemma, sent, tok, previous_sents, article_orgs, article_places)
+        name = _described(lemma, sent, tok, previous_sents, article_orgs, article_places,
+                          memory)
     elif lemma in THINGS:
         name = _fuller_phrase(sent, tok, noun, previous_sents) or _doer_of(
             sent, tok, noun, previous_sents, memory)
@@ -341,7 +535,8 @@ def _before_in_sentence(sent: Span, tok: Token, labels: frozenset[str]) -> str |
 
 
 def _subject_referent(previous_sents: Sequence[Span], article_orgs: Collection[str],
-                      depth: int = 3, places: Collection[str] | None = None) -> str | None:
+                      depth: int = 3, places: Collection[str] | None = None,
+                      memory: ArticleMemory | None = None) -> str | None:
     """The organisation the nearest earlier sentence is about: its subject, when that is an
     organisation, a shorter name of one the article named ("Lindqvist"), or a description of
     one ("The agency said ..."); with ``places``, a description of a place too ("The city
@@ -363,10 +558,12 @@ def _subject_referent(previous_sents: Sequence[Span], article_orgs: Collection[s
         lemma = subject.lemma_.lower()
         det = next((c for c in subject.children if c.dep_ == "det" and c.lower_ == "the"), None)
         if det is not None and ORGS <= DESCRIPTIONS.get(lemma, frozenset()):
-            return _described(lemma, prev, det, previous_sents[:i], article_orgs)
+            return _described(lemma, prev, det, previous_sents[:i], article_orgs,
+                              memory=memory)
         if det is not None and places is not None and lemma in DESCRIPTIONS and (
                 PLACES <= DESCRIPTIONS[lemma]):  # "The city expects ... It says ..."
-            return _described(lemma, prev, det, previous_sents[:i], article_orgs, places)
+            return _described(lemma, prev, det, previous_sents[:i], article_orgs, places,
+                              memory)
         return None
     return None
 
@@ -394,12 +591,22 @@ def _an_age(tok: Token) -> bool:
 
 
 def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span],
-               article_orgs: Collection[str], article_places: Collection[str] = ()) -> str | None:
+               article_orgs: Collection[str], article_places: Collection[str] = (),
+               memory: ArticleMemory | None = None) -> str | None:
     """What "the <lemma>" stands for: a name that says it is one, else the nearest
     compatible entity, else the article's one organisation (or place, for a place)."""
     labels, public = DESCRIPTIONS[lemma], lemma in PUBLIC_BODIES
+    introduced = None if memory is None else memory.described.get(lemma)
+    if introduced is not None and fits(introduced, public if labels & ORGS else None):
+        return introduced  # "the operator" after "tram operator Elevar Lisboa"
     name = (_named_as(lemma, sent, det, previous_sents, article_orgs)
             or _nearest_entity(sent, det, previous_sents, labels, public=public))
+    if name is None and memory is not None:
+        name = memory.fuller.get(lemma)  # "the department": "the county health department"
+        lead = memory.lead
+        if name is None and lead is not None and (
+                lemma in CRAFT or (labels & ORGS and fits(lead, public))):
+            name = lead  # the actor the article is about
     if name is None and labels & ORGS:
         name = only([o for o in article_orgs if fits(o, public)])
     if name is None and labels & PLACES:
@@ -439,7 +646,8 @@ def _a_figure(tok: Token) -> bool:
 
 def resolve_places(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
                    article_orgs: Collection[str] = (),
-                   article_places: Collection[str] = ()) -> list[Edit]:
+                   article_places: Collection[str] = (),
+                   memory: ArticleMemory | None = None) -> list[Edit]:
     """ "Breakfasts will cost the county 92p": a place description anywhere in the unit
     ("the county", "the city's budget") takes the place's name, as a subject does."""
     edits: list[Edit] = []
@@ -457,7 +665,7 @@ def resolve_places(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
                     after.pos_ in ("NOUN", "PROPN", "ADJ") and not _a_figure(after))))):
             continue
         name = _described(noun.lemma_.lower(), sent, tok, previous_sents, article_orgs,
-                          article_places)
+                          article_places, memory)
         if name is not None:
             edits.append((tok.idx, noun.idx + len(noun.text), clean_name(name)))
     return edits
@@ -569,7 +777,8 @@ def _owner_named(words: Span) -> str:
 
 
 def resolve_measure_owner(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
-                          article_orgs: Collection[str] = ()) -> Edit | None:
+                          article_orgs: Collection[str] = (),
+                          memory: ArticleMemory | None = None) -> Edit | None:
     """ "Revenue nearly doubled in 2023, Tollway said", "The shares closed up 7%": a
     company's measure with no owner in its subject takes the organisation's name
     ("Tollway's revenue"): the speaker when that is an organisation, else the organisation
@@ -586,8 +795,8 @@ def resolve_measure_owner(sent: Span, unit: ClaimUnit, previous_sents: Sequence[
     if lo > subject.i or sent.doc[lo].idx < unit.start:
         return None
     name = (_organisation_speaker(sent, unit.speaker, article_orgs)
-            or _described_speaker(sent, unit, previous_sents, article_orgs)
-            or _subject_referent(previous_sents, article_orgs)
+            or _described_speaker(sent, unit, previous_sents, article_orgs, memory)
+            or _subject_referent(previous_sents, article_orgs, memory=memory)
             or _nearest_entity(sent, subject, previous_sents[-2:], ORGS, public=False)
             or only([o for o in article_orgs if fits(o, False)]))
     if name is None:
@@ -601,7 +810,8 @@ def resolve_measure_owner(sent: Span, unit: ClaimUnit, previous_sents: Sequence[
 
 
 def _described_speaker(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
-                       article_orgs: Collection[str]) -> str | None:
+                       article_orgs: Collection[str],
+                       memory: ArticleMemory | None = None) -> str | None:
     """ "The group said like-for-like sales rose ...": the name "the group" stands for."""
     if unit.kind != "reported":
         return None
@@ -610,7 +820,7 @@ def _described_speaker(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Spa
         (c for c in speaker.children if c.dep_ == "det" and c.lower_ == "the"), None)
     if det is None or speaker is None or speaker.lemma_.lower() not in DESCRIPTIONS:
         return None
-    edit = _resolve_one(sent, det, previous_sents, article_orgs, ())
+    edit = _resolve_one(sent, det, previous_sents, article_orgs, (), memory)
     return None if edit is None else edit[2]
 
 
