@@ -7,6 +7,7 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -177,7 +178,22 @@ def test_process_article_applies_max_claims_per_article(session_factory, redis,
 def slow_client(settings: Settings, session_factory, make_key) -> Iterator[TestClient]:
     """The app with a 1 s request timeout and routes slower than that (1 s leaves a loaded CI
     machine room to start an answer that is on time)."""
-    app = create_app(settings.model_copy(update={"request_timeout": 1.0}))
+    with _slow_app(settings, make_key, timeout=1.0, stream_pause=1.5) as client:
+        yield client
+
+
+@pytest.fixture
+def stream_client(settings: Settings, session_factory, make_key) -> Iterator[TestClient]:
+    """A 3 s timeout and a stream that starts at once, then pauses past it: starting an answer
+    must not race the clock on a busy machine, running past the timeout is what is tested."""
+    with _slow_app(settings, make_key, timeout=3.0, stream_pause=3.5) as client:
+        yield client
+
+
+@contextmanager
+def _slow_app(settings: Settings, make_key, *, timeout: float,
+              stream_pause: float) -> Iterator[TestClient]:
+    app = create_app(settings.model_copy(update={"request_timeout": timeout}))
 
     @app.get("/test/slow-async", include_in_schema=False)
     async def slow_async() -> dict[str, str]:
@@ -193,7 +209,7 @@ def slow_client(settings: Settings, session_factory, make_key) -> Iterator[TestC
     def stream() -> StreamingResponse:
         def chunks() -> Iterator[bytes]:
             yield b"started;"
-            time.sleep(1.5)
+            time.sleep(stream_pause)
             yield b"finished"
         return StreamingResponse(chunks(), media_type="text/plain")
 
@@ -211,9 +227,9 @@ def test_a_request_over_the_timeout_gets_503(slow_client: TestClient, path: str)
 
 
 def test_requests_within_the_timeout_and_started_streams_are_answered(
-        slow_client: TestClient) -> None:
-    assert slow_client.get("/v1/articles").status_code == 200
-    response = slow_client.get("/test/stream")
+        stream_client: TestClient) -> None:
+    assert stream_client.get("/v1/articles").status_code == 200
+    response = stream_client.get("/test/stream")
     assert response.status_code == 200 and response.text == "started;finished"
 
 
