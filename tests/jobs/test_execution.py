@@ -8,7 +8,7 @@ import os
 import pytest
 from rq import Queue
 
-from service.store import articles, claims
+from service.store import articles, claims, lifecycle
 from service.store.queue import (
     DELIVER_WEBHOOK,
     LINK_ARTICLE,
@@ -59,7 +59,9 @@ def test_a_job_is_forked_when_its_choice_can_not_be_made(redis, monkeypatch) -> 
     assert queue.fetch_job(job.id).return_value() != os.getpid()  # type: ignore[union-attr]
 
 
-def test_only_an_article_that_still_needs_processing_forks(session_factory) -> None:
+def test_only_an_article_that_still_needs_processing_forks(session_factory,
+                                                          monkeypatch) -> None:
+    monkeypatch.setenv("CLAIMDESK_INLINE_EXTRACT_CHARS", "0")
     with session_factory() as session:
         queued = make_article(session)
         done = make_article(session, state="processed")
@@ -74,6 +76,42 @@ def test_only_an_article_that_still_needs_processing_forks(session_factory) -> N
     assert inline(done.id) and inline(held.id)
     assert jobs.runs_inline(LINK_ARTICLE, {"org_id": ORG, "article_id": queued.id})
     assert jobs.runs_inline(DELIVER_WEBHOOK, {"org_id": ORG, "delivery_id": "dlv_1"})
+
+
+def test_a_short_article_with_nothing_else_queued_is_extracted_without_a_horse(
+        session_factory, monkeypatch) -> None:
+    monkeypatch.setenv("CLAIMDESK_INLINE_EXTRACT_CHARS", "200")
+    with session_factory() as session:
+        short = make_article(session, text="Exports rose 4 percent in 2023.")
+        long = make_article(session, text="Exports rose 4 percent in 2023. " * 10)
+        short.enqueued_at = long.enqueued_at = None  # neither waits in the queue
+        session.commit()
+
+    def inline(article_id: str) -> bool:
+        return jobs.runs_inline(PROCESS_ARTICLE, {"org_id": ORG, "article_id": article_id})
+
+    assert inline(short.id) and not inline(long.id)
+    with session_factory() as session:
+        lifecycle.mark_enqueued(session, org_id=ORG, article_id=long.id)
+        session.commit()
+    assert not inline(short.id)  # another article waits: a batch, in a horse
+
+
+def test_a_worker_extracts_an_idle_short_article_itself(
+        session_factory, redis, monkeypatch) -> None:
+    def no_fork() -> int:
+        raise AssertionError("forked a work horse")
+
+    with session_factory() as session:
+        article = make_article(session, text="Exports rose 4 percent in 2023.")
+    queue = Queue("claimdesk", connection=redis)
+    enqueue_process_article(queue, org_id=ORG, article_id=article.id)
+    monkeypatch.setattr(os, "fork", no_fork)
+    ForkWhenNeeded([queue], connection=redis).work(burst=True)
+    with session_factory() as session:
+        assert articles.get_article(session, org_id=ORG, article_id=article.id).state == \
+            "processed"
+        assert claims.count_article_claims(session, org_id=ORG, article_id=article.id) == 1
 
 
 def test_claims_of_an_organisation_with_no_sources_are_linked_without_a_search(

@@ -76,13 +76,17 @@ class Pipeline:
         ``timings``, when given, gains the seconds spent in each stage: ``parse`` (spaCy) and
         ``extract`` (our stages, from sentences to checked claim records)."""
         clock = timings if timings is not None else {}
-        docs = _timed(self.nlp.pipe((text for text, _ in items),
-                                    batch_size=self.config.batch_size), clock, "parse")
         results = []
-        for doc, (_, published_at) in zip(docs, items, strict=True):
-            began = time.perf_counter()
-            results.append(self.extract(doc, anchor_date(published_at)))
-            clock["extract"] = clock.get("extract", 0.0) + time.perf_counter() - began
+        # The strings these texts add to the vocabulary go when the zone ends (the records
+        # hold plain strings): a process that extracts article after article, a worker
+        # running short articles itself, does not grow with every new word it meets.
+        with self.nlp.memory_zone():
+            docs = _timed(self.nlp.pipe((text for text, _ in items),
+                                        batch_size=self.config.batch_size), clock, "parse")
+            for doc, (_, published_at) in zip(docs, items, strict=True):
+                began = time.perf_counter()
+                results.append(self.extract(doc, anchor_date(published_at)))
+                clock["extract"] = clock.get("extract", 0.0) + time.perf_counter() - began
         return results
 
     def extract(self, doc: Doc, anchor: date) -> list[ClaimRecord]:
