@@ -126,8 +126,11 @@ class Linker:
         """What assessment reads of each claim: its statement parsed (in one batch) when it
         has figures to compare, else its words and named entities as extracted."""
         figured = [c for c in claims if any(s.kind in ("quantity", "date") for s in c.spans)]
-        docs = self.nlp.pipe((c.statement for c in figured), batch_size=self.config.batch_size)
-        parsed = {id(c): claim_facts(doc, anchor) for c, doc in zip(figured, docs, strict=True)}
+        with self.nlp.memory_zone():  # the facts are plain data: the texts' strings can go
+            docs = self.nlp.pipe((c.statement for c in figured),
+                                 batch_size=self.config.batch_size)
+            parsed = {id(c): claim_facts(doc, anchor)
+                      for c, doc in zip(figured, docs, strict=True)}
         return [parsed.get(id(c)) or names_only(c.statement, c.spans) for c in claims]
 
     def passage_spans(
@@ -144,9 +147,10 @@ class Linker:
             else:
                 todo.setdefault(hit.passage_id, hit)
         pending = list(todo.values())
-        docs = self.nlp.pipe((h.text for h in pending), batch_size=self.config.batch_size)
-        for hit, doc in zip(pending, docs, strict=True):
-            self._remember(hit, parse_spans(doc, passage_anchor(hit, fallback)))
+        with self.nlp.memory_zone():  # spans are plain dicts: the texts' strings can go
+            docs = self.nlp.pipe((h.text for h in pending), batch_size=self.config.batch_size)
+            for hit, doc in zip(pending, docs, strict=True):
+                self._remember(hit, parse_spans(doc, passage_anchor(hit, fallback)))
         return {hit.passage_id: self._spans[_key(hit)] for hit in hits}
 
     def _remember(self, hit: PassageLike, spans: list[dict[str, Any]]) -> None:
