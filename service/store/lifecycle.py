@@ -116,13 +116,18 @@ def _take_queued(session: Session, org_id: str, lease: str, limit: int) -> list[
         return []
     candidates = session.scalars(
         select(Article.id)
-        .where(Article.org_id == org_id, Article.state == "queued",
-               Article.enqueued_at.is_not(None))
+        .where(_waiting(org_id))
         .order_by(Article.received_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     return _take(session, org_id, list(candidates), lease, Article.state == "queued")
+
+
+def _waiting(org_id: str) -> ColumnElement[bool]:
+    """The organisation's articles queued with their job sent: what a batch may take."""
+    return and_(Article.org_id == org_id, Article.state == "queued",
+                Article.enqueued_at.is_not(None))
 
 
 def _leased_rows(session: Session, org_id: str, ids: list[str]) -> list[Article]:
@@ -143,8 +148,7 @@ def short_and_alone(session: Session, *, org_id: str, article_id: str, max_chars
     if length is None or length > max_chars:
         return False
     other = session.scalar(select(Article.id).where(
-        Article.org_id == org_id, Article.state == "queued", Article.id != article_id,
-        Article.enqueued_at.is_not(None)).limit(1))
+        _waiting(org_id), Article.id != article_id).limit(1))
     return other is None
 
 
