@@ -7,8 +7,11 @@ clients to each server, bounded by ``--max-seconds``, after ``--warmup`` unmeasu
 Prints req/s, p50/p95/p99 latency, server CPU per request (/proc utime+stime of the server
 process; Redis's own beside it) and the ratio to the bare app (target: >= 0.5x, p99 < 25 ms
 at 16 clients). ``--pg URL`` also measures the service on a scratch PostgreSQL database.
+``--floor`` adds the bare app storing each body with one raw INSERT and commit and pushing its
+id to Redis (no ORM, no RQ, no key check): what keeping an accepted article costs at the least
+in this stack, on SQLite and (with ``--pg``) PostgreSQL.
 
-    .venv/bin/python bench/load.py [--requests 2000] [--concurrency 16]
+    .venv/bin/python bench/load.py [--requests 2000] [--concurrency 16] [--floor]
         [--pg postgresql://postgres@127.0.0.1:5432/postgres] [--no-sqlite]
 """
 
@@ -20,6 +23,7 @@ import json
 import os
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +136,9 @@ def main() -> None:
     parser.add_argument("--pg", metavar="URL", help="also measure on a scratch database of "
                         "this PostgreSQL server")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--floor", action="store_true", help="also the bare app storing each "
+                        "body (raw sqlite3, or psycopg with --pg) and pushing its id to Redis: "
+                        "the least an intake that keeps what it accepts costs in this stack")
     args = parser.parse_args()
     text = load_articles(1, words_each=args.words)[0]
     body = json.dumps({"text": text, "title": "Debate", "published_at": "2016-02-09T00:00:00Z",
@@ -143,6 +150,8 @@ def main() -> None:
         with service_env(redis_url) as env, bare_app(env) as (port, process):
             runs.append(measure("bare FastAPI", process.pid, redis_pid, port,
                                 request_bytes(port, body, "none"), args))
+        if args.floor:
+            runs.extend(floor_runs(redis_url, redis_pid, body, args))
         databases: list[tuple[str, str | None]] = [] if args.no_sqlite else [("SQLite", None)]
         if args.pg:
             databases.append(("PostgreSQL", args.pg))
@@ -159,6 +168,24 @@ def main() -> None:
         verdict = "holds" if run.rate >= 0.5 * runs[0].rate and run.percentile(0.99) < 25 else \
             "misses"
         print(f"target >= 0.5x bare and p99 < 25 ms ({run.name}): {verdict}")
+
+
+def floor_runs(redis_url: str, redis_pid: int, body: bytes,
+               args: argparse.Namespace) -> list[Run]:
+    """The bare app that also INSERTs each body and RPUSHes its id: SQLite, and PostgreSQL
+    with ``--pg``."""
+    runs = []
+    with service_env(redis_url) as env:
+        stores = [("SQLite", str(Path(env["CLAIMDESK_DATA_DIR"]) / "floor.db"))]
+        with ExitStack() as stack:
+            if args.pg:
+                stores.append(("PostgreSQL", stack.enter_context(scratch_postgres(args.pg))))
+            for label, store in stores:
+                plain = store.replace("postgresql+psycopg://", "postgresql://", 1)
+                with bare_app(env, store=plain, redis_url=redis_url) as (port, process):
+                    runs.append(measure(f"floor {label}", process.pid, redis_pid, port,
+                                        request_bytes(port, body, "none"), args))
+    return runs
 
 
 def service_run(label: str, redis_url: str, redis_pid: int, database_url: str | None,

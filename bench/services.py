@@ -171,10 +171,13 @@ def serve(env: dict[str, str], *, workers: int = 0) -> Iterator[tuple[int, subpr
 
 
 @contextmanager
-def bare_app(env: dict[str, str]) -> Iterator[tuple[int, subprocess.Popen]]:
-    """``bench/bare_app.py``: (port, process)."""
+def bare_app(env: dict[str, str], *, store: str | None = None,
+             redis_url: str | None = None) -> Iterator[tuple[int, subprocess.Popen]]:
+    """``bench/bare_app.py``: (port, process); ``store`` and ``redis_url`` give its floor."""
     port = free_port()
     command = [PYTHON, str(ROOT / "bench" / "bare_app.py"), "--port", str(port)]
+    if store is not None:
+        command += ["--store", store, "--redis", redis_url or ""]
     with _server(command, port, env, "bare.log") as process:
         yield port, process
 

@@ -163,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--database-url", help="store for matching/assessment (default: a "
                           "scratch SQLite file; a PostgreSQL URL measures tsvector search)")
     evaluate.add_argument("--semantic", action="store_true",
-                          help="re-rank evidence with the claimdesk[semantic] extra")
+                          help="with the claimdesk[semantic] extra: matching/assessment "
+                          "re-rank evidence by it; checkworthiness averages the linear scorer "
+                          "with its MiniLM-embedding head")
     evaluate.add_argument("--verbose", action="store_true",
                           help="claims: list every miss, broken claim, duplicate and not-claim")
     evaluate.set_defaults(func=eval_command)

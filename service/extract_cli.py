@@ -32,7 +32,8 @@ def run_extract(path: str, *, published_at: str | None, fmt: str,
                          f"{anchor.isoformat()}; pass --published-at YYYY-MM-DD to anchor them "
                          "on the article's date\n")
     config = PipelineConfig(model=settings.spacy_model,
-                            max_sentence_chars=settings.max_sentence_chars)
+                            max_sentence_chars=settings.max_sentence_chars,
+                            semantic_checkworthiness=settings.checkworthiness_semantic)
     try:
         pipeline = build_pipeline(config)
     except OSError as exc:  # spaCy's "can't find model": the package is not installed

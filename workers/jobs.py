@@ -65,14 +65,17 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def _pipeline(model: str, max_sentence_chars: int) -> Pipeline:
-    return build_pipeline(PipelineConfig(model=model, max_sentence_chars=max_sentence_chars))
+def _pipeline(model: str, max_sentence_chars: int, semantic_scoring: bool = False) -> Pipeline:
+    return build_pipeline(PipelineConfig(model=model, max_sentence_chars=max_sentence_chars,
+                                         semantic_checkworthiness=semantic_scoring))
 
 
 @lru_cache(maxsize=1)
 def _linker(model: str, top_k: int, candidates: int, semantic: bool) -> Linker:
     config = LinkerConfig(top_k=top_k, candidates=candidates, semantic=semantic)
-    return Linker(_pipeline(model, Settings().max_sentence_chars).nlp, config)
+    settings = Settings()
+    return Linker(_pipeline(model, settings.max_sentence_chars,
+                            settings.checkworthiness_semantic).nlp, config)
 
 
 def _settings() -> Settings:
@@ -125,7 +128,8 @@ def warm_up(settings: Settings | None = None) -> None:
     work loop, so every job, forked or not, starts warm; then freeze the heap (a collection
     no longer walks the model, and a forked job copies fewer pages)."""
     settings = settings or _settings()
-    _pipeline(settings.spacy_model, settings.max_sentence_chars)
+    _pipeline(settings.spacy_model, settings.max_sentence_chars,
+              settings.checkworthiness_semantic)
     _linker(settings.spacy_model, settings.evidence_top_k, settings.evidence_candidates,
             settings.semantic_rerank)
     _sessions(settings.resolved_database_url())
@@ -236,7 +240,8 @@ def _extract_batch(settings: Settings, factory: sessionmaker[Session], *, org_id
         for aid, _, _ in empty:
             lifecycle.mark_failed(session, org_id=org_id, article_id=aid,
                                   reason="the article has no text")
-    pipeline = _pipeline(settings.spacy_model, settings.max_sentence_chars)
+    pipeline = _pipeline(settings.spacy_model, settings.max_sentence_chars,
+                         settings.checkworthiness_semantic)
     timings: dict[str, float] = {}
     results = pipeline.run_many([(text, published) for _, text, published in todo],
                                 timings=timings)

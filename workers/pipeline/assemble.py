@@ -18,9 +18,14 @@ from spacy.tokens import Span as SpacySpan
 from schemas.claims import ClaimRecord, Span, TextRange
 from workers.pipeline.anchoring import absolute_phrase
 from workers.pipeline.checkworthiness import CheckworthinessScorer
-from workers.pipeline.claim_types import classify, is_announcement, is_opinion
+from workers.pipeline.claim_types import (
+    classify,
+    is_announcement,
+    is_opinion,
+    is_unsupported_view,
+)
 from workers.pipeline.clauses import ClaimUnit, split_units
-from workers.pipeline.dates import DateMention, find_dates
+from workers.pipeline.dates import DateMention, back_references, find_dates
 from workers.pipeline.entities import EntityIndex
 from workers.pipeline.names import is_dateline, label_of, untagged_actors
 from workers.pipeline.quantities import find_quantities
@@ -53,15 +58,20 @@ BRACKET_LABEL = re.compile(
     r"|(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|AMEX|LON|FTSE)\s?:\s?[A-Z][A-Z.]{0,6})\)")
 
 
-def sentence_spans(sent: SpacySpan, text: str,
-                   anchor: date) -> tuple[list[Span], list[DateMention]]:
-    """Every checkable span of one sentence, in text order, and its dates as found."""
+def sentence_spans(sent: SpacySpan, text: str, anchor: date,
+                   periods: dict[str, DateMention] | None = None
+                   ) -> tuple[list[Span], list[DateMention]]:
+    """Every checkable span of one sentence, in text order, and its dates as found
+    (``periods``: the month and quarter named last, for "during the month")."""
     quantities = [
         Span(kind="quantity", text=text[q.start : q.end], start=q.start, end=q.end,
              normalized=q.normalized())
         for q in find_quantities(sent)
     ]
     dates = find_dates(sent, anchor)
+    if periods is not None:
+        dates = sorted(dates + back_references(sent, text, periods, dates),
+                       key=lambda d: d.start)
     spans = quantities + [
         Span(kind="date", text=text[d.start : d.end], start=d.start, end=d.end,
              normalized=d.normalized())
@@ -83,12 +93,13 @@ def assemble_claims(doc: Doc, *, anchor: date, scorer: CheckworthinessScorer,
     orgs: dict[str, None] = {}
     places: dict[str, None] = {}
     memory = ArticleMemory()  # named phrases and actions, for descriptions out of sight
+    periods: dict[str, DateMention] = {}  # the month and quarter named last
     for sent in map(entities.sentence, candidate_sentences(doc, segment)):
         if current and "\n" in text[current[-1].end_char : sent.start_char]:
             before, current = current, []
         context = [*before, *current][-CONTEXT_SENTENCES:]
         claims.extend(_sentence_claims(sent, text, anchor, scorer, context, orgs.keys(),
-                                       places.keys(), memory))
+                                       places.keys(), memory, periods))
         current.append(sent)
         memory.remember(sent)
         ents = [e for e in sent.ents if not is_dateline(e) and _capitalised(e.text)]
@@ -113,8 +124,9 @@ def _remember(names: dict[str, None], new: list[str]) -> None:
 def _sentence_claims(sent: SpacySpan, text: str, anchor: date, scorer: CheckworthinessScorer,
                      previous: list[SpacySpan], orgs: Collection[str],
                      places: Collection[str],
-                     memory: ArticleMemory | None = None) -> list[ClaimRecord]:
-    spans, dates = sentence_spans(sent, text, anchor)
+                     memory: ArticleMemory | None = None,
+                     periods: dict[str, DateMention] | None = None) -> list[ClaimRecord]:
+    spans, dates = sentence_spans(sent, text, anchor, periods)
     units = split_units(sent)
     scores = unit_scores(sent, units, scorer)
     speaker = quote_speaker(sent) if any(s.kind == "quote" for s in spans) else None
@@ -243,9 +255,26 @@ def _subject_edit(sent: SpacySpan, unit: ClaimUnit, previous: list[SpacySpan],
                   memory: ArticleMemory | None = None) -> tuple[int, int, str] | None:
     """The edit that names the unit's subject, if it needs one."""
     return (resolve_leading_pronoun(sent, unit, previous, orgs, places, memory)
-            or resolve_description(sent, unit, previous, orgs, places, memory)
+            or _fitting(sent, resolve_description(sent, unit, previous, orgs, places, memory))
             or resolve_demonstrative(sent, unit, previous)
             or resolve_measure_owner(sent, unit, previous, orgs, memory))
+
+
+COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|both|\d{1,2})\s+\w+s\b",
+                     re.IGNORECASE)
+
+
+def _fitting(sent: SpacySpan, edit: tuple[int, int, str] | None) -> tuple[int, int, str] | None:
+    """A description's stand-in, unless it names less than the description does: one name
+    for "the two schools" ("Birchmere" of "Birchmere and Lantry schools")."""
+    if edit is None:
+        return None
+    start, end, new = edit
+    old = sent.doc.char_span(start, end, alignment_mode="expand")
+    old_text = old.text if old is not None else ""
+    if COUNTED.search(old_text) and not re.search(r",| and |&", new):
+        return None
+    return edit
 
 
 def _shared_subject(sent: SpacySpan, text: str, unit: ClaimUnit, previous: list[SpacySpan],
@@ -295,7 +324,8 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
         text=text[unit.start : unit.end], start=unit.start, end=unit.end,
         statement=build_statement(text, unit, replacements=replacements),
         sentence=TextRange(start=sent.start_char, end=sent.end_char),
-        checkworthiness=round(apply_policy(score, types, spans, opinion=is_opinion(tokens)), 4),
+        checkworthiness=round(apply_policy(score, types, spans, opinion=is_opinion(tokens)
+                                           or is_unsupported_view(tokens, spans)), 4),
         types=types,  # type: ignore[arg-type]
         spans=spans, speaker=speaker if attributed or speaker else None,
     )

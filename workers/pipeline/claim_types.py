@@ -221,6 +221,32 @@ def is_opinion(tokens: Iterable[Token]) -> bool:
     return False
 
 
+def is_unsupported_view(tokens: Iterable[Token], spans: Sequence[Span]) -> bool:
+    """Words with nothing checkable of their own: a quote that holds no figure, date or name
+    (""The sky is busier than people imagine," said X"; X said the plan "spends too much"),
+    or a first-person remark with no figure, date or name at all ("My father never hurried a
+    vegetable")."""
+    if any(s.kind in ("quantity", "date") for s in spans):
+        return False
+    quotes = [s for s in spans if s.kind == "quote"]
+    if quotes:
+        return all(not any(e.kind == "entity" and q.start <= e.start and e.end <= q.end
+                           for e in spans) and not _names_inside(q.text) for q in quotes)
+    if any(s.kind == "entity" for s in spans):
+        return False
+    return any(tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT"
+               and (tok.lower_ in ("i", "we") or any(
+                   c.dep_ == "poss" and c.lower_ in ("my", "our") for c in tok.children))
+               for tok in tokens)
+
+
+def _names_inside(quote: str) -> bool:
+    """A capitalised word after the quote's first (a name the tagger may have missed)."""
+    words = quote.split()[1:]
+    return any(w[:1].isupper() and w.strip("\"'“”‘’,.") not in ("I", "I'm", "I've")
+               for w in words)
+
+
 # Modals of advice and obligation ("should check", "must register", "ought to").
 _ADVISE = frozenset({"should", "must", "ought"})
 # Subjects advice is given to: people in general (or any bare plural that names no
@@ -231,10 +257,16 @@ _PEOPLE = frozenset({"you", "people", "everyone", "anyone", "parents", "resident
                      "shoppers", "consumers", "users", "homeowners", "families", "students"})
 
 
+# What readers "can" do to get help: advice ("Customers can apply for help"), not a fact.
+_HELP_VERBS = frozenset({"apply", "check", "visit", "call", "contact", "register", "email",
+                         "phone", "ring", "book", "sign", "ask", "request", "find", "text",
+                         "go", "seek", "claim", "enrol", "enroll", "report"})
+
+
 def _advice(verb: Token) -> bool:
     """ "Swimmers should check the warnings", "You must register by Friday", "Think twice":
-    a verb of advice (a modal of obligation, or an imperative opening its unit) addressed
-    to people in general."""
+    a verb of advice (a modal of obligation, "can" before a way to get help ("Customers can
+    apply for help"), or an imperative opening its unit) addressed to people in general."""
     if verb.pos_ not in ("VERB", "AUX") or verb.tag_ != "VB":
         return False
     children = list(verb.children)
@@ -244,7 +276,9 @@ def _advice(verb: Token) -> bool:
             c.tag_ == "MD" for c in children)
     general = subject.lower_ in _PEOPLE or (  # "Hikers", not "The firm" or "Councils"
         subject.tag_ == "NNS" and subject.lemma_.lower() not in _ORG_NOUNS)
-    return (any(c.tag_ == "MD" and c.lower_ in _ADVISE for c in children) and general
+    modal = next((c.lower_ for c in children if c.tag_ == "MD"), None)
+    advised = modal in _ADVISE or (modal == "can" and verb.lemma_.lower() in _HELP_VERBS)
+    return (advised and general
             and not any(c.dep_ in ("det", "poss", "compound") for c in subject.children))
 
 

@@ -18,7 +18,15 @@ Decisions:
   not a name: "any use which does not respect privacy" says nothing about any use).
 - Appositive: one "appositive" unit from the antecedent to the end of the appositive
   ("Arvind Krishna, IBM's chief executive since 2020", subject "Arvind Krishna"). A label in
-  brackets with no describing word ("Sen. Ana Ruiz (D-NM)", "(NYSE: IBM)") is not a unit.
+  brackets with no describing word ("Sen. Ana Ruiz (D-NM)", "(NYSE: IBM)") is not a unit;
+  nor is the label of "called the bill "a giveaway"", a name split at a slash ("41P/Okonski"),
+  a measure in counted parts ("2 hours, 19 minutes and 40 seconds"), or an event counted
+  with a possessive ("a penalty from Sam Ode, his 14th goal": no "Sam Ode is his goal").
+- "Y, X said" where the parse hangs the speaker X on Y: the noun phrase before "said" (with
+  the title or name set off beside it) is the speaker; appositives that run from Y into the
+  speaker are dropped.
+- A comma splice is not one whose second subject is set off by commas ("Clean Water Comes
+  First, a British charity, has flown in ..." is one clause about a name).
 - Reported speech ("X said (that) Y", "Y, X said", "according to X, Y"): an "attribution"
   unit over the whole sentence and a "reported" unit over Y (without "that"), both with
   speaker X. If Y is itself coordinated, each conjunct is its own "reported" unit. If Y is not
@@ -75,6 +83,11 @@ LEAD_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—"})
 TRAIL_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—", "…", "..."})
 OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
 PLACE_LABELS = frozenset({"GPE", "LOC"})
+POSSESSIVE_PRONOUNS = frozenset({"his", "her", "its", "their"})
+# Units a measure may be written in several counted parts of ("2 hours, 19 minutes").
+MEASURE_UNITS = frozenset(
+    "year month week day hour minute second foot feet inch pound ounce stone yard mile "
+    "metre meter centimetre centimeter".split())
 SEPARATORS = frozenset({",", "(", "[", "-", "–", "—", ";"})
 CLOSERS = {close: open_ for open_, close in OPENERS.items()}
 KIND_ORDER = {"attribution": 0, "sentence": 1, "main": 1, "relative": 2, "appositive": 2,
@@ -111,6 +124,10 @@ def split_units(sent: Span) -> list[ClaimUnit]:
     speech = _reported_speech(sent)
     if speech is not None:
         speaker, lo, hi, head = speech
+        # an appositive running from what was said into the speaker is a parse slip ("46
+        # million pounds, nearly twice the estimate, the minister, Jo Ames, said")
+        lo_c, hi_c = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1]) if hi > lo else doc[lo].idx
+        units = [u for u in units if not (lo_c <= u.start < hi_c < u.end)]
         units.append(_unit(doc, whole, "attribution", sent.root.i, speaker=speaker))
         if head is not None:
             units.extend(_clause_units(doc, lo, hi, head, "reported", speaker))
@@ -262,10 +279,30 @@ def _appositive(sent: Span, noun: Token) -> tuple[ClaimUnit, tuple[int, int]] | 
         return None  # "Pellworth, Indiana" locates a place; it asserts nothing
     if ant.pos_ == "NUM" or noun.pos_ == "NUM":
         return None  # "51 (about four in five)", "practices, 51": a figure restated or a parse slip
+    if ant.dep_ in ("dobj", "oprd") and ant.head.lemma_.lower() in CHARACTERISE_LEMMAS:
+        return None  # "called the bill "a manual written by lawyers"": a label, not a fact
+    if _glued(sent.doc, ant.i, noun.left_edge.i):
+        return None  # "41P/Okonski", "Smith-Jones": one name the tokenizer split
+    if _counted_unit(ant) and _counted_unit(noun):
+        return None  # "2 hours, 19 minutes and 40 seconds", "6 feet, 2 inches": one measure
+    if any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in noun.children) and any(
+            t.ent_type_ == "ORDINAL" for t in noun.subtree):
+        return None  # "a penalty from Sam Ode, his 14th goal": counts an event, not him
     end = noun.right_edge.i + 1
     if end < sent.end and sent.doc[end].text in CLOSERS:
         end += 1
     return _with_antecedent(sent, ant, noun.left_edge.i, end, "appositive", noun.i)
+
+
+def _glued(doc: Doc, i: int, j: int) -> bool:
+    """True if no space separates tokens i..j (one written word split into pieces)."""
+    return i < j and all(doc[k].whitespace_ == "" for k in range(i, j))
+
+
+def _counted_unit(tok: Token) -> bool:
+    """A unit of measure counted by a number ("19 minutes", "2 inches")."""
+    return tok.lemma_.lower() in MEASURE_UNITS and any(
+        c.dep_ == "nummod" and c.like_num for c in tok.children)
 
 
 def _bracketed_label(doc: Doc, noun: Token) -> bool:
@@ -316,7 +353,41 @@ def _reported_speech(sent: Span) -> tuple[str, int, int, Token | None] | None:
             while lo < hi and doc[lo].dep_ == "mark" and doc[lo].head.i == comp.i:
                 lo += 1
             return _speaker(sent, subj), lo, hi, comp
-    return _according_to(sent)
+    return _according_to(sent) or _trailing_speaker(sent)
+
+
+def _trailing_speaker(sent: Span) -> tuple[str, int, int, Token | None] | None:
+    """ "Y, X said." parsed with no subject for "said" (X hung on Y as an appositive): the
+    speaker is the noun phrase before the verb, with the title or name set off beside it
+    ("the transport minister, Jo Ames"); what was said runs from the start to the speaker."""
+    doc, root = sent.doc, sent.root
+    if root.lemma_.lower() not in SAY_LEMMAS or any(c.dep_ in SUBJECT_DEPS for c in root.children):
+        return None
+    if not _only_punct(doc, root.i + 1, sent.end):
+        return None
+    k = root.i - 1
+    while k > sent.start and (doc[k].is_punct or doc[k].is_space):
+        k -= 1
+    last = doc[k]
+    if k <= sent.start or last.pos_ not in ("NOUN", "PROPN") or doc[k + 1].text != ",":
+        return None
+    if last.dep_ == "compound" or last.head.i > k:
+        return None
+    lo = _noun_phrase(last, root.i)[0]
+    head = last.head
+    if (last.dep_ == "appos" and head.pos_ in ("NOUN", "PROPN") and head.i < lo
+            and (last.ent_type_ in ("PERSON", "ORG") or head.ent_type_ in ("PERSON", "ORG"))):
+        h_lo, h_hi = _noun_phrase(head, lo)
+        if _only_punct(doc, h_hi, lo) and not _has_figure(doc, (h_lo, h_hi)) and not any(
+                doc[m].dep_ == "nummod" for m in range(h_lo, h_hi)):
+            lo = h_lo
+    rng = _trim(doc, sent.start, lo)
+    speaker = _trim(doc, lo, root.i)
+    if rng is None or speaker is None or doc[lo - 1].text != ",":
+        return None
+    comp = next((c for c in root.children if c.dep_ == "ccomp"
+                 and rng[0] <= c.i < rng[1]), None)
+    return _text(doc, speaker), rng[0], rng[1], comp
 
 
 def _wrapped_speech(sent: Span) -> tuple[str, int, int, Token] | None:
@@ -442,6 +513,12 @@ def _is_spliced(head: Token, child: Token) -> bool:
     """
     if child.dep_ != "ccomp" or child.i > head.i or head.lemma_.lower() in FRAME_LEMMAS:
         return False
+    subj = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
+    edge = -1 if subj is None else subj.right_edge.i
+    if (subj is not None and child.i < subj.i < head.i and edge < head.i
+            and "," in (head.doc[edge].text, head.doc[edge + 1].text)
+            and head.doc[subj.left_edge.i].lower_ in ("a", "an", "the")):
+        return False  # "Clean Water Comes First, a British charity, has flown in": a name
     after = child.right_edge.i + 1
     return after < head.i and head.doc[after].text in (",", ";")
 

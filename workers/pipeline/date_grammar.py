@@ -79,8 +79,9 @@ _PATTERN = re.compile(
     | (?P<deictic>(?i:today|yesterday|tomorrow)\b)
     | (?P<rel>(?<![Tt]he\s)(?P<rdir>(?i:this|last|next))\s+(?P<runit>(?i:year|month|quarter))\b)
     | (?P<season>(?P<sdir>(?i:this|last|next))\s+(?P<sname>(?i:spring|summer|autumn|fall|winter))\b)
-    | (?P<ofyear>(?i:the\s+(?:first|last|past|final|opening)\s+(?:[a-z]+\s+)?
-        (?:months?|weeks?|days|half|quarters?)\s+of\s+)(?P<oy>(?i:the\s+year))\b)
+    | (?P<ofyear>(?i:(?:the\s+(?:first|last|past|final|opening)\s+(?:[a-z]+\s+)?
+        (?:months?|weeks?|days|half|quarters?)|the\s+(?:end|rest|remainder|start|beginning)
+        )\s+of\s+)(?P<oy>(?i:the\s+year))\b)
     | (?P<ago>(?<![\d,.-])(?P<anum>(?i:{"|".join(_COUNTS)})|\d{{1,3}})
         \s+(?P<aunit>(?i:day|month|year))s?\s+(?i:ago|earlier)\b)
     | (?P<yr>{_MOD.format("ymod")}{_year("yy")})
@@ -265,7 +266,8 @@ def _resolve_season(match: re.Match[str], anchor: date) -> _Value:
 
 
 def _resolve_of_year(match: re.Match[str], anchor: date) -> _Value:
-    """Resolve the "the year" of "the first nine months of the year": the anchor's year."""
+    """Resolve the "the year" of "the first nine months of the year" or "by the end of the
+    year": the anchor's year."""
     return str(anchor.year), "year", True
 
 

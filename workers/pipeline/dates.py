@@ -21,7 +21,10 @@ Decisions:
   anchor month; "next March": the first one after it; "this March": the anchor year's.
 - Plans look ahead: a yearless month, month and day or quarter governed by a verb in the
   future ("will run trains again from December", "plans to send teams by October") is the
-  first one on or after the anchor instead.
+  first one on or after the anchor instead; so is one a change is set for in the present
+  simple ("the changes take effect on July 1", "fares rise from March", "starting June 1").
+- "during the month", "in the quarter" (``back_references``): the month or quarter the
+  article named last ("fell in July ... added 6,800 jobs during the month": July).
 - "today" under a verb in the present simple means nowadays ("a shortage that is common in
   hospitals today"), not the publication day, and is not reported.
 - Weekdays: "on Tuesday" / "Tuesday" is the most recent Tuesday on or before the anchor day;
@@ -74,6 +77,11 @@ _DAY_PHRASE = re.compile(
     r"|[Ll]eague|[Bb]est)\b"
 )
 _EARLIER = re.compile(r"\b(day|month|year)s?\s+earlier$", re.IGNORECASE)
+_FROM_ON = re.compile(r"\b(?:from|starting|beginning|effective)\s+$", re.IGNORECASE)
+# "the month" or "the quarter" of a figure, meaning the one named before it
+_BACK_REFERENCE = re.compile(
+    r"\b(?:during|in|for|over|through|throughout)\s+the\s+(month|quarter)\b"
+    r"(?!\s+(?:of|before|after|earlier|to|ending|ended|ahead)\b)", re.IGNORECASE)
 _BACKWARD = re.compile(r"\b(last|ago|earlier|previous|yesterday|this)\b")
 _PLAN_VERBS = frozenset({"plan", "aim", "intend", "expect", "schedule", "hope", "want",
                          "propose", "promise", "pledge", "vow", "agree", "decide", "set",
@@ -145,6 +153,24 @@ def find_dates(span: Doc | Span, anchor: date) -> list[DateMention]:
     return mentions
 
 
+def back_references(span: Span, text: str, periods: dict[str, DateMention],
+                    found: list[DateMention]) -> list[DateMention]:
+    """ "during the month", "in the quarter": the month or quarter the article named last
+    (``periods``, by granularity), as a mention over "the month"; then ``periods`` learns the
+    months and quarters of ``found`` (this span's own dates) for the spans after it."""
+    mentions = []
+    if periods:
+        for match in _BACK_REFERENCE.finditer(text, span.start_char, span.end_char):
+            named = periods.get(match.group(1).lower())
+            start, end = match.start(1) - 4, match.end(1)  # "the month"
+            if named is not None and not any(m.start < end and start < m.end for m in found):
+                mentions.append(DateMention(start, end, named.value, named.granularity, True))
+    for mention in found:
+        if mention.granularity in ("month", "quarter"):
+            periods[mention.granularity] = mention
+    return mentions
+
+
 def _governing_verb(found: Candidate, entities: _Entities) -> Token | None:
     """The verb the mention hangs from in the parse."""
     start, end = found.body + entities.offset, found.end + entities.offset
@@ -180,12 +206,31 @@ def _looks_ahead(found: Candidate, text: str, anchor: date, entities: _Entities)
     verb = _governing_verb(found, entities)
     if verb is None:
         return False
+    if _scheduled(verb, text[: found.start]):
+        return True
     # "will move to a plant in Monterrey, starting in March": the plan is the clause's verb
     while verb.dep_ in ("advcl", "acl", "xcomp", "pcomp", "prep", "conj") and verb.head.i != verb.i:
         if _plans(verb):
             return True
         verb = verb.head
     return _plans(verb)
+
+
+def _scheduled(verb: Token, before: str) -> bool:
+    """A change set for a date, in the present simple: "the changes take effect on July 1",
+    "fares rise from March", "the rule applies starting June 1" (not "fares rose from March"),
+    or a participle from a date ("raising the bill from January")."""
+    if verb.lower_ in ("starting", "beginning") and verb.head.i != verb.i:
+        verb = verb.head  # "the rules apply starting June 1": the rules' verb
+    unmarked = not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    from_on = _FROM_ON.search(before) is not None
+    if verb.tag_ == "VBG" and unmarked and from_on:
+        return True  # "approved a rise, raising the bill from January"
+    if verb.tag_ not in ("VBZ", "VBP") or not unmarked:
+        return False
+    effect = verb.lemma_.lower() in ("take", "come", "go") and any(
+        c.lower_ in ("effect", "force") for c in verb.subtree)
+    return effect or verb.lemma_.lower() == "kick" or from_on
 
 
 def _plans(verb: Token) -> bool:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from schemas.claims import ClaimRecord
 from workers.pipeline.assemble import assemble_claims
 from workers.pipeline.boundaries import add_sentence_boundaries
-from workers.pipeline.checkworthiness import CheckworthinessScorer
+from workers.pipeline.checkworthiness import CheckworthinessConfig, CheckworthinessScorer
 from workers.pipeline.entities import add_entity_trimming
 from workers.pipeline.long_runs import guard_long_runs
 from workers.pipeline.segment import SegmentConfig
@@ -40,6 +40,8 @@ class PipelineConfig:
     model: str | None = None  # None: DEFAULT_MODEL
     max_sentence_chars: int = 5_000
     batch_size: int = 32
+    # CLAIMDESK_CHECKWORTHINESS_SEMANTIC: average the linear scorer with its MiniLM head
+    semantic_checkworthiness: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -61,7 +63,8 @@ class Pipeline:
         self.nlp = nlp
         self.config = config
         self.segment = SegmentConfig(max_sentence_chars=config.max_sentence_chars)
-        self.scorer = CheckworthinessScorer()
+        self.scorer = CheckworthinessScorer(
+            CheckworthinessConfig(semantic=config.semantic_checkworthiness))
 
     def run(self, text: str, published_at: date | datetime | None = None) -> list[ClaimRecord]:
         """Claim records of one article; relative dates anchor on ``published_at`` (or today)."""

@@ -29,6 +29,19 @@ Decisions:
   first clause (not the headline, a dateline or its agency, a person, or "A and B"), the
   last resort for "the company", "the agency", "the spacecraft", "it" and "its". "it"
   saying what a named speaker said is the speaker ("Medics Without Walls said it had ...").
+- A description far from its name takes the latest name that says it is one ("the
+  observatory" -> "The Ardley Observatory"), else its fuller phrase (a lower-case noun the
+  tagger calls a proper noun counts; "Ardley's water board" keeps its owner), with the place
+  that qualifies it ("the Ardley County health department"). A name that is only the noun
+  ("Council" of "Council member X") names nothing. "the city" after "the Ardley city
+  council" is Ardley. "the district" takes only a name of its own, an earlier "the Ardley
+  health district", or the school body the lead is about ("Ardley Public Schools").
+  "the two schools" take an earlier phrase naming two ("Ash and Elm elementary schools"),
+  or stay as they are. "it" passes over a plural subject ("Nine of the patients ...").
+- A statistics lead about one place ("Consumer prices in Ardley rose 2.8 percent") makes
+  later figures whose subject has no name, owner, place or other scope that place's ("Food
+  prices in Ardley rose ..."); a forecast figure with no owner in a company's story is the
+  company's ("Analysts had expected 71 cents a share for Acme Inc.").
 """
 
 from __future__ import annotations
@@ -89,14 +102,21 @@ DESCRIPTIONS: dict[str, frozenset[str]] = {
                      "alliance", "coalition", "league", "office", "authority", "commission",
                      "bureau", "watchdog", "institution", "team", "supplier", "provider",
                      "producer", "brewer", "miner", "exporter", "developer", "owner",
-                     "shipper", "supermarket", "conglomerate", "giant"), ORGS),
+                     "shipper", "supermarket", "conglomerate", "giant", "landlord"), ORGS),
     "port": frozenset({"ORG", "FAC", "GPE"}),
+    **dict.fromkeys(("observatory", "museum", "laboratory", "zoo"), frozenset({"ORG", "FAC"})),
+    # a school district is a body, a health district a place: either, by its own name only
+    "district": frozenset({"ORG", "GPE"}),
     **dict.fromkeys(("country", "nation", "city", "state", "province", "region", "town",
                      "county", "capital"), PLACES),
     **dict.fromkeys(("spacecraft", "probe", "craft", "satellite", "rover", "telescope",
                      "lander", "orbiter"), frozenset({"PRODUCT", "FAC", "WORK_OF_ART"})),
 }
 PLACE_NOUNS = frozenset(lemma for lemma, labels in DESCRIPTIONS.items() if labels == PLACES)
+# Descriptions that only a name of their own fills: the nearest entity in sight is no guess.
+OWN_NAME_ONLY = frozenset({"district"})
+# Words of a school body's name: "the district" after "Ardley Public Schools".
+SCHOOL_WORDS = frozenset({"school", "schools", "unified", "education"})
 # Descriptions of a thing named by a fuller noun phrase earlier ("the council's parking plan").
 THINGS = frozenset({"cut", "closure", "plan", "proposal", "scheme", "bill", "policy",
                     "programme", "program", "project", "deal", "measure", "report", "survey",
@@ -140,14 +160,29 @@ class ArticleMemory:
     seen: int = 0
     # The latest fuller noun phrase of each description ("the county health department").
     fuller: dict[str, str] = field(default_factory=dict)
+    # The latest name that says what it is, by its last word ("The Ardley Observatory" for
+    # a later "the observatory" far from it).
+    named: dict[str, str] = field(default_factory=dict)
+    # The one place a statistics lead is about: "Consumer prices in Ardley rose ..." makes
+    # a later "Food prices rose 3 percent" the prices in Ardley.
+    statistic_place: str | None = None
 
     def remember(self, sent: Span) -> None:
         """Take in one sentence (after its claims are made: it is not its own antecedent)."""
         self.seen += 1
-        if self.lead is None and self.seen <= LEAD_SENTENCES and not _a_headline(sent):
-            self.lead = _actor_of(sent)
+        if self.seen <= LEAD_SENTENCES and not _a_headline(sent):
+            if self.lead is None:
+                self.lead = _actor_of(sent)
+            if self.statistic_place is None:
+                self.statistic_place = _place_of_statistic(sent) or ""
+        for ent in sent.ents:
+            last = ent[-1]
+            if (len(ent) > 1 and last.text[:1].isupper() and not is_dateline(ent)
+                    and last.lemma_.lower() in DESCRIPTIONS
+                    and label_of(ent) in ("ORG", "FAC", "GPE")):
+                self.named[last.lemma_.lower()] = full_name(ent)
         for tok in sent:
-            if tok.pos_ == "NOUN":
+            if tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.text.islower()):
                 phrase = _proper_phrase(tok)
                 if phrase is not None:
                     self.phrases[tok.lemma_.lower()] = phrase
@@ -172,7 +207,8 @@ class ArticleMemory:
                 c.dep_ not in ("det", "compound", "poss", "amod") for c in lefts):
             return None
         first = lefts[0].left_edge
-        if first.lower_ != "the" and not (first.dep_ == "poss" and first.pos_ != "PRON"):
+        if first.lower_ != "the" and not (lefts[0].dep_ == "poss" and lefts[0].pos_ != "PRON"
+                                          and first.text[:1].isupper()):
             return None  # "a British charity", "its network": no phrase to name it by
         doc = noun.doc
         lo = lefts[0].left_edge.i
@@ -300,6 +336,63 @@ def _named_actor(subject: Token) -> str | None:
     return None
 
 
+def _place_of_statistic(sent: Span) -> str | None:
+    """The place a statistics lead is about: its first clause's subject is a figure or a
+    common noun with no name of its own, told of one place ("Consumer prices in Ardley",
+    "Unemployment in the Ardley region", "One in four pupils in Ardley County") and the
+    sentence names no other place. None otherwise."""
+    root = sent.root
+    said = [c for c in root.children if c.dep_ == "ccomp"] if root.lemma_.lower() in (
+        SAY_VERBS) else []
+    for verb in [root, *said]:
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.pos_ not in ("NOUN", "NUM") or any(
+                t.dep_ == "poss" or (t.pos_ == "PROPN" and t.ent_type_)
+                for t in subject.lefts):
+            continue  # "Acme's sales", "Ardley house prices": an owner, not a story's place
+        if not _measured(verb, subject):
+            continue  # "A jury in Ardley convicted ...": no statistic
+        for tok in subject.subtree:
+            if tok.dep_ == "relcl":
+                break
+            if tok.dep_ != "pobj" or tok.head.lower_ != "in" or any(
+                    a.dep_ == "prep" and a.lower_ not in ("of", "in")
+                    for a in tok.ancestors if subject.is_ancestor(a)):
+                continue  # "Workers at the Ardley mine in Beldon": the mine's place
+            place = _a_place_phrase(tok)
+            places = {e.text for e in sent.ents if label_of(e) == "GPE"
+                      and not is_dateline(e) and e.text[:1].isupper()}
+            if place is not None and all(p in place for p in places):
+                return place
+    return None
+
+
+def _measured(verb: Token, subject: Token) -> bool:
+    """The clause reports a figure: its subject counts ("One in four pupils ...") or the
+    verb takes the figure ("rose 2.8 percent", "fell to 4.1 percent")."""
+    near = [*subject.subtree, *verb.children,
+            *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]
+    return any(t.ent_type_ in ("PERCENT", "MONEY", "QUANTITY", "CARDINAL") and _a_figure(t)
+               for t in near)
+
+
+def _a_place_phrase(tok: Token) -> str | None:
+    """ "Ardley County" (a place's name after "in"), "the Ardley region" (a place noun a
+    name qualifies), as written; None for any other word."""
+    doc = tok.doc
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.ent_type_ in (
+            "GPE", "LOC", "FAC", "ORG", ""):  # the small model calls a town many things
+        lo = tok.i
+        while lo > 0 and (doc[lo].ent_iob_ == "I" or (
+                not tok.ent_type_ and doc[lo - 1].pos_ == "PROPN"
+                and doc[lo - 1].dep_ == "compound")):
+            lo -= 1
+        return doc[lo : tok.i + 1].text
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in PLACE_NOUNS | {"district"}:
+        return _proper_phrase(tok)
+    return None
+
+
 def _proper_phrase(noun: Token) -> str | None:
     """ "the Cerro Pardo mine", "Ashgrove airport", "Pellham County's ban": a common noun
     that a name qualifies."""
@@ -417,6 +510,10 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
         return None if name is None else (tok.idx, end, name)
     if noun.pos_ != "NOUN" or any(c.dep_ in ("poss", "compound") for c in noun.lefts):
         return None
+    count = next((c for c in noun.children if c.dep_ == "nummod"), None)
+    if noun.tag_ == "NNS" and count is not None:  # "the two schools" are two names
+        name = _counted_names(sent, tok, noun, count, previous_sents)
+        return None if name is None else (tok.idx, end, name)
     lemma = noun.lemma_.lower()
     if lemma in DESCRIPTIONS:
         name = _described(lemma, sent, tok, previous_sents, article_orgs, article_places,
@@ -431,6 +528,32 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
                 or (_doer_of(sent, tok, noun, previous_sents, memory)
                     if lemma in NOMINALS else None))
     return None if name is None else (tok.idx, end, _placed(clean_name(name), article_places))
+
+
+SMALL_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "both": 2}
+
+
+def _counted_names(sent: Span, tok: Token, noun: Token, count: Token,
+                   previous_sents: Sequence[Span]) -> str | None:
+    """ "the two schools" after "close Birchmere and Lantry elementary schools": the
+    nearest earlier phrase with the same plural noun that names as many ("Birchmere and
+    Lantry elementary schools"); None when there is none."""
+    wanted = SMALL_COUNTS.get(count.lower_) or (int(count.text) if count.text.isdigit()
+                                                else None)
+    for other in _earlier_mentions(sent, tok, noun, previous_sents):
+        if other.tag_ != "NNS" or other.dep_ == "compound":
+            continue
+        lo = other.left_edge.i
+        words = other.doc[lo : other.i + 1]
+        if words[0].pos_ == "DET":
+            words = words[1:]
+        names = sum(1 for t in words if t.pos_ == "PROPN" and t.text[:1].isupper() and not (
+            other.doc[t.i + 1].pos_ == "PROPN" and other.doc[t.i + 1].text[:1].isupper()))
+        if names == wanted and len(words) <= 10:
+            return words.text
+        return None  # the nearest mention names something else: leave the words
+    return None
 
 
 def _placed(name: str, article_places: Collection[str]) -> str:
@@ -485,7 +608,8 @@ def _named_phrase(sent: Span, tok: Token, noun: Token,
                   previous_sents: Sequence[Span]) -> str | None:
     """An earlier "the Cerro Pardo mine" or "Pellham County's ban" for "the mine", "the ban"."""
     for other in _earlier_mentions(sent, tok, noun, previous_sents):
-        if any(c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" for c in other.lefts):
+        if other.dep_ != "compound" and any(  # "Ardley city council" names no city
+                c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" for c in other.lefts):
             lo = min(c.left_edge.i for c in other.lefts
                      if c.dep_ in ("det", "poss", "compound", "amod"))
             return other.doc[lo : other.i + 1].text
@@ -545,8 +669,9 @@ def _subject_referent(previous_sents: Sequence[Span], article_orgs: Collection[s
         prev = previous_sents[i]
         subject = next((t for t in prev if t.dep_ in ("nsubj", "nsubjpass")
                         and t.head.dep_ == "ROOT"), None)
-        if subject is None or subject.lower_ in ("it", "they"):
-            continue
+        if subject is None or subject.lower_ in ("it", "they") or (
+                places is not None and _plural(subject)):
+            continue  # "Nine of the patients were ...": not what a later "it" is
         if any(c.dep_ == "conj" for c in subject.children):
             return None  # "IBM and Microsoft reported": which one "it" is, is not said
         ent = next((e for e in prev.ents if e.start <= subject.i < e.end), None)
@@ -566,6 +691,12 @@ def _subject_referent(previous_sents: Sequence[Span], article_orgs: Collection[s
                               memory)
         return None
     return None
+
+
+def _plural(subject: Token) -> bool:
+    """ "The patients", "Nine of them", "Both": a subject no "it" can stand for."""
+    return subject.tag_ in ("NNS", "NNPS") or (
+        subject.pos_ == "NUM" and subject.lower_ != "one")
 
 
 def _description_determiners(sent: Span, unit: ClaimUnit) -> list[Token]:
@@ -599,20 +730,44 @@ def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span
     introduced = None if memory is None else memory.described.get(lemma)
     if introduced is not None and fits(introduced, public if labels & ORGS else None):
         return introduced  # "the operator" after "tram operator Elevar Lisboa"
-    name = (_named_as(lemma, sent, det, previous_sents, article_orgs)
-            or _nearest_entity(sent, det, previous_sents, labels, public=public))
+    own = lemma in OWN_NAME_ONLY
+    name = _named_as(lemma, sent, det, previous_sents, article_orgs)
+    if name is None and not own:
+        name = _nearest_entity(sent, det, previous_sents, labels, public=public)
+    if name is None and det.head.pos_ == "NOUN":  # "the Ardley health district" in sight
+        name = _named_phrase(sent, det, det.head, previous_sents)
     if name is None and memory is not None:
-        name = memory.fuller.get(lemma)  # "the department": "the county health department"
+        # "the observatory" far from "The Ardley Observatory"; "the department": "the county
+        # health department"
+        name = memory.named.get(lemma) or memory.fuller.get(lemma)
         lead = memory.lead
-        if name is None and lead is not None and (
+        if name is None and own:
+            name = _school_district(lead)  # "the district" of "Ardley Public Schools"
+        elif name is None and lead is not None and (
                 lemma in CRAFT or (labels & ORGS and fits(lead, public))):
             name = lead  # the actor the article is about
-    if name is None and labels & ORGS:
+    if name is None and labels & ORGS and not own:
         name = only([o for o in article_orgs if fits(o, public)])
     if name is None and labels & PLACES:
-        name = (only([clean_name(p) for p in article_places])
-                or _place_of_body(lemma, sent, det, previous_sents, article_orgs))
+        name = ((None if own else only([clean_name(p) for p in article_places]))
+                or _place_of_body(lemma, sent, det, previous_sents, article_orgs, memory))
     return name
+
+
+def _school_district(lead: str | None) -> str | None:
+    """ "the district" in a story led by a school body: "Ardley Public Schools" as it is,
+    "The Ardley Unified school board" -> "the Ardley Unified district"."""
+    words = [] if lead is None else lead.split()
+    if words[:1] and words[0].lower() == "the":
+        words = words[1:]
+    if not any(w.lower() in SCHOOL_WORDS for w in words):
+        return None
+    proper = 0
+    while proper < len(words) and words[proper][:1].isupper():
+        proper += 1
+    if proper == len(words):
+        return " ".join(words)
+    return None if proper == 0 else "the " + " ".join(words[:proper]) + " district"
 
 
 # Place nouns that stay in the place's name ("Dunmarrow County"); the others go ("Harwick").
@@ -620,19 +775,23 @@ KEEP_PLACE_NOUN = frozenset({"county", "region", "province", "district"})
 
 
 def _place_of_body(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span],
-                   article_orgs: Collection[str]) -> str | None:
-    """ "the city" after "The Harwick City Council": the place a public body's name is of
-    ("Harwick"; "Dunmarrow County" from "Dunmarrow County Council"), nearest first."""
+                   article_orgs: Collection[str],
+                   memory: ArticleMemory | None = None) -> str | None:
+    """ "the city" after "The Harwick City Council" or "the Harwick city council": the place
+    a public body's name is of ("Harwick"; "Dunmarrow County" from "Dunmarrow County
+    Council"), nearest first, then the bodies' fuller phrases the article remembers."""
     names = [e.text for e in sent.ents if e.end_char <= det.idx][::-1]
     names += [e.text for s in reversed(previous_sents) for e in reversed(s.ents)]
     names += list(article_orgs)[::-1]
+    if memory is not None:
+        names += [memory.fuller[b] for b in PUBLIC_BODIES if b in memory.fuller]
     for name in names:
         words = clean_name(name).split()
         if words and words[0].lower() == "the":
             words = words[1:]
         lowered = [w.lower() for w in words]
         if (len(words) >= 3 and lowered[-1] in PUBLIC_NAME_WORDS and lemma in lowered[1:-1]
-                and all(w[:1].isupper() for w in words)):
+                and all(w[:1].isupper() for w in words[: lowered.index(lemma, 1)])):
             at = lowered.index(lemma, 1)
             return " ".join(words[: at + 1] if lemma in KEEP_PLACE_NOUN else words[:at])
     return None
@@ -659,7 +818,7 @@ def resolve_places(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
         after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
         # "the county council", "the city centre", "the city of Kaldava" are other things;
         # "cost the county 92p" (a figure after it) is the county
-        if (noun.pos_ != "NOUN" or noun.lemma_.lower() not in PLACE_NOUNS
+        if (noun.pos_ != "NOUN" or noun.lemma_.lower() not in PLACE_NOUNS | OWN_NAME_ONLY
                 or noun.idx + len(noun.text) > unit.end
                 or (after is not None and (after.lower_ == "of" or (
                     after.pos_ in ("NOUN", "PROPN", "ADJ") and not _a_figure(after))))):
@@ -685,6 +844,8 @@ def _says_it_is(name: str, lemma: str) -> bool:
     """ "The Federal Food Safety Agency" is an agency, "University of Ardmore" a university;
     "Harwick City Council" is no city."""
     words = name.lower().rstrip(".").split()
+    if len(set(words) - {"the", lemma}) == 0:
+        return False  # "Council" alone (as in "Council member X") names no council
     return words[-1:] == [lemma] or (len(words) > 2 and words[0] == lemma and words[1] == "of")
 
 
@@ -693,12 +854,12 @@ def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
     """The nearest entity with one of ``labels``: earlier in the sentence, else in the nearest
     sentence before that has one (preferring its subject); None when that is ambiguous."""
     before = [e for e in sent.ents if e.end_char <= tok.idx and label_of(e) in labels
-              and not is_dateline(e) and fits(e.text, public)]
+              and not is_dateline(e) and fits(e.text, public) and not _a_kind(e.text)]
     if before:
         return full_name(before[-1])
     for prev in reversed(previous_sents):
         found = [e for e in prev.ents if label_of(e) in labels and not is_dateline(e)
-                 and fits(e.text, public)]
+                 and fits(e.text, public) and not _a_kind(e.text)]
         if not found:
             continue
         names = distinct(full_name(e) for e in found)
@@ -709,6 +870,13 @@ def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
             return subjects[0]
         return None
     return None
+
+
+def _a_kind(name: str) -> bool:
+    """ "Council" of "Council member X", "the Board": a description's word tagged as a name."""
+    words = name.lower().split()
+    return bool(words) and words[-1] in DESCRIPTIONS and all(
+        w in ("the", words[-1]) for w in words)
 
 
 def _is_or_owns_subject(ent: Span) -> bool:
@@ -782,7 +950,106 @@ def resolve_measure_owner(sent: Span, unit: ClaimUnit, previous_sents: Sequence[
     """ "Revenue nearly doubled in 2023, Tollway said", "The shares closed up 7%": a
     company's measure with no owner in its subject takes the organisation's name
     ("Tollway's revenue"): the speaker when that is an organisation, else the organisation
-    the sentence before was about, else the nearest one in sight, else the article's one."""
+    the sentence before was about, else the nearest one in sight, else the article's one.
+    In a statistics story, a figure whose subject has no owner or place takes the place
+    the lead is about (``resolve_statistic_place``)."""
+    return (_measure_owner(sent, unit, previous_sents, article_orgs, memory)
+            or _forecast_owner(sent, unit, previous_sents, article_orgs, memory)
+            or resolve_statistic_place(sent, unit, memory))
+
+
+# Who forecasts a company's figures, and how they say it.
+FORECASTERS = frozenset({"analyst", "economist", "investor", "forecaster", "estimate"})
+FORECAST_VERBS = frozenset({"expect", "forecast", "estimate", "predict", "project",
+                            "anticipate"})
+
+
+def _forecast_owner(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                    article_orgs: Collection[str],
+                    memory: ArticleMemory | None) -> Edit | None:
+    """ "Analysts had expected 71 cents a share" in a company's story: a forecast figure
+    with no owner is the organisation's ("... 71 cents a share for Acme Inc."): the one the
+    sentence before was about, else the lead's, else the article's one."""
+    if memory is not None and memory.statistic_place:
+        return None  # a statistics story: the figure is the place's, said by its subject
+    subject = next((t for t in sent if unit.start <= t.idx < unit.end
+                    and t.dep_ == "nsubj" and t.lemma_.lower() in FORECASTERS), None)
+    if subject is None or subject.pos_ != "NOUN" or any(
+            c.dep_ in ("poss", "prep", "compound") for c in subject.children):
+        return None
+    verb = subject.head
+    figure = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if (verb.lemma_.lower() not in FORECAST_VERBS or figure is None
+            or not any(t.ent_type_ in ("MONEY", "PERCENT", "CARDINAL") for t in figure.subtree)
+            or any(t.pos_ in ("PROPN", "PRON") or t.dep_ == "poss" for t in figure.subtree)
+            or any(c.dep_ == "prep" and c.lower_ in ("for", "from", "of") for c in verb.children)
+            or not unit.start <= figure.right_edge.idx < unit.end):
+        return None
+    lead = None if memory is None else memory.lead
+    name = (_subject_referent(previous_sents, article_orgs, memory=memory)
+            or (lead if lead is not None and lead in article_orgs and fits(lead, False)
+                else None)
+            or only([o for o in article_orgs if fits(o, False)]))
+    if name is None:
+        return None
+    last = figure.right_edge
+    at = last.idx + len(last.text)
+    return at, at, f" for {clean_name(name)}"
+
+
+# Words that give a figure a scope other than the article's place ("prices nationally").
+OTHER_SCOPES = frozenset({"national", "nationally", "nationwide", "global", "globally",
+                          "worldwide", "international", "internationally", "elsewhere",
+                          "abroad", "federal", "country", "world"})
+
+
+def resolve_statistic_place(sent: Span, unit: ClaimUnit,
+                            memory: ArticleMemory | None) -> Edit | None:
+    """ "Food prices rose 5.1 percent" in a story led by "Consumer prices in Ardley rose
+    ...": a figure whose subject is a common noun or a number with no name, owner or place
+    of its own, in a unit naming no place, organisation or other scope, is the lead's place's
+    ("Food prices in Ardley rose 5.1 percent"). Descriptions ("the board") and pronouns are
+    left to their own rules."""
+    place = None if memory is None else memory.statistic_place
+    if not place:
+        return None
+    tokens = [t for t in sent if unit.start <= t.idx < unit.end]
+    subject = next((t for t in tokens if t.dep_ in ("nsubj", "nsubjpass")
+                    and unit.start <= t.head.idx < unit.end), None)
+    if subject is None:  # "The jobless rate held at 6 percent" parsed as a noun and its acl
+        subject = next((t for t in tokens if t.dep_ == "ROOT" and t.pos_ == "NOUN" and any(
+            c.dep_ == "acl" and c.i > t.i for c in t.children)), None)
+    if subject is None or subject.pos_ not in ("NOUN", "NUM") or any(
+            c.dep_ in CLAUSE_DEPS and not any(_a_figure(t) for t in c.subtree)
+            for c in subject.children):
+        return None  # "Economists polled by the paper expected ...": whose, it says
+    lemma = subject.lemma_.lower()
+    if lemma in DESCRIPTIONS or lemma in THINGS or lemma in NOMINALS:
+        return None
+    phrase = [t for t in subject.subtree if t.dep_ not in CLAUSE_DEPS and t.dep_ != "punct"
+              and not any(a.dep_ in CLAUSE_DEPS for a in t.ancestors
+                          if subject.is_ancestor(a))]
+    if any(t.pos_ in ("PROPN", "PRON") or t.dep_ == "poss" or t.lemma_.lower() in DESCRIPTIONS
+           or (t.dep_ == "prep" and t.lower_ in ("in", "at", "across", "outside")
+               and t.head.pos_ == "NOUN") for t in phrase) or not all(
+                   unit.start <= t.idx < unit.end for t in phrase):
+        return None
+    words = {w.strip(",.'’s").lower() for w in place.split()} - {"the"}
+    if any(t.lower_ in OTHER_SCOPES or t.lower_ in words or t.lemma_.lower() in PLACE_NOUNS
+           or t.ent_type_ in ("GPE", "LOC", "NORP", "ORG") for t in tokens):
+        return None
+    if not any(_a_figure(t) for t in tokens):
+        return None
+    end = max(t.i for t in phrase)
+    last = sent.doc[end]
+    at = last.idx + len(last.text)
+    return at, at, f" in {place}"
+
+
+def _measure_owner(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                   article_orgs: Collection[str],
+                   memory: ArticleMemory | None) -> Edit | None:
+    """A company's measure with no owner in its subject, named as the organisation's."""
     subject = next((t for t in sent if unit.start <= t.idx < unit.end
                     and t.dep_ in ("nsubj", "nsubjpass") and unit.start <= t.head.idx < unit.end),
                    None)
