@@ -35,6 +35,7 @@ from workers.pipeline.references import (
     resolve_description,
     resolve_leading_pronoun,
     resolve_measure_owner,
+    resolve_owners,
     resolve_places,
     resolve_speaker,
 )
@@ -314,6 +315,7 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
         edits.append((unit.start, unit.start,
                       _shared_subject(sent, text, unit, previous, orgs, places, memory) + " "))
     edits += resolve_places(sent, unit, previous, orgs, places, memory)  # "cost the county 92p"
+    edits += resolve_owners(sent, unit, previous, orgs, memory)  # "of the chain's revenue"
     replacements: list[tuple[int, int, str]] = []
     for edit in edits:
         if edit is not None and not any(r[0] < edit[1] and edit[0] < r[1]

@@ -21,7 +21,9 @@ Decisions:
   brackets with no describing word ("Sen. Ana Ruiz (D-NM)", "(NYSE: IBM)") is not a unit;
   nor is the label of "called the bill "a giveaway"", a name split at a slash ("41P/Okonski"),
   a measure in counted parts ("2 hours, 19 minutes and 40 seconds"), or an event counted
-  with a possessive ("a penalty from Sam Ode, his 14th goal": no "Sam Ode is his goal").
+  with a possessive ("a penalty from Sam Ode, his 14th goal": no "Sam Ode is his goal"),
+  or a name right after its common noun with nothing between ("fined budget carrier
+  Flycrest Air C$2.6 million": the carrier's name, not "Budget carrier is Flycrest Air").
 - "Y, X said" where the parse hangs the speaker X on Y: the noun phrase before "said" (with
   the title or name set off beside it) is the speaker; appositives that run from Y into the
   speaker are dropped.
@@ -83,6 +85,7 @@ LEAD_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—"})
 TRAIL_STRIP = frozenset({",", ";", ":", ".", "-", "–", "—", "…", "..."})
 OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
 PLACE_LABELS = frozenset({"GPE", "LOC"})
+TIME_LABELS = frozenset({"DATE", "TIME"})
 POSSESSIVE_PRONOUNS = frozenset({"his", "her", "its", "their"})
 # Units a measure may be written in several counted parts of ("2 hours, 19 minutes").
 MEASURE_UNITS = frozenset(
@@ -279,10 +282,15 @@ def _appositive(sent: Span, noun: Token) -> tuple[ClaimUnit, tuple[int, int]] | 
         return None  # "Pellworth, Indiana" locates a place; it asserts nothing
     if ant.pos_ == "NUM" or noun.pos_ == "NUM":
         return None  # "51 (about four in five)", "practices, 51": a figure restated or a parse slip
+    if ant.ent_type_ in TIME_LABELS:
+        return None  # "fell to 4.1 percent in July, the lowest rate since 2008" ranks the
+        # figure; "July is the lowest rate since 2008" would be a claim the article never made
     if ant.dep_ in ("dobj", "oprd") and ant.head.lemma_.lower() in CHARACTERISE_LEMMAS:
         return None  # "called the bill "a manual written by lawyers"": a label, not a fact
     if _glued(sent.doc, ant.i, noun.left_edge.i):
         return None  # "41P/Okonski", "Smith-Jones": one name the tokenizer split
+    if noun.left_edge.i == ant.i + 1 and noun.pos_ == "PROPN" and ant.pos_ == "NOUN":
+        return None  # "fined budget carrier Flycrest Air": the noun's name, set off by nothing
     if _counted_unit(ant) and _counted_unit(noun):
         return None  # "2 hours, 19 minutes and 40 seconds", "6 feet, 2 inches": one measure
     if any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in noun.children) and any(

@@ -42,10 +42,35 @@ Decisions:
   later figures whose subject has no name, owner, place or other scope that place's ("Food
   prices in Ardley rose ..."); a forecast figure with no owner in a company's story is the
   company's ("Analysts had expected 71 cents a share for Acme Inc.").
+- General rules (``ArticleMemory.heads``, built in the same pass): every name of several
+  words (an entity, or capitalised words the tagger cut: "St. Ositha's Hospital") is
+  remembered by its last word; a later "the <noun>" or "The <Name>" whose word ends exactly
+  one such name is that name ("the trust", "The Foxes", "the hospital" before the nearest
+  other body); two names ending in the word leave it as it is. A description whose own
+  clause names a body ("The team, led by X of Y University") keeps its words; "the
+  Kansas-based baker" is the organisation the story is led by. A dateline's country
+  ("NAIROBI, Kenya") is no lead actor or speaker. In the sentence before, an organisation
+  told in passing inside another noun's clause ("analysts polled by X") is not what "the
+  company" is. "the 24-year-old" is found however it is parsed.
+- Owners anywhere in the unit (``resolve_owners``): "the chain's" takes the name the article
+  introduced the noun with (or the one name ending in it); an "its" no earlier word of the
+  unit can own takes the organisation before it in the sentence, else the one the sentence
+  before was about, else the lead's. "its" in what a person said who speaks for a body ("X,
+  the trust's medical director, said that 46 of its beds") is that body.
+- "he"/"she" in what a named person said is that person only when nobody else is in sight;
+  with no person in sight at all it is the person the lead is about (its subject).
+- The story's place: a statistics lead about one institution ("Patients at St. Ositha's
+  Hospital in Marrowby waited ...") puts later ownerless figures "at" it; a story led by one
+  place's public body ("The Ludgrove City Council", "The Carrowmere Unified School
+  District", when the article names the place on its own) puts them "in" that place;
+  "the county health department" in a story of one county takes the county's name. A bare
+  action noun ("Repairs ...") with no earlier verb is the lead's, when that is a thing and
+  not an organisation ("The Wrexley Viaduct's repairs").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -140,6 +165,8 @@ INTRODUCERS = frozenset(DESCRIPTIONS) | CRAFT | frozenset({
     "maker", "carrier", "buyer", "seller", "platform", "app", "brand", "nonprofit",
     "start-up", "bakery"})
 LEAD_SENTENCES = 3  # the headline, a dateline line, the lead: where the article's topic is
+# Entity labels whose names a later "the <last word>" stands for (not people: surnames).
+HEAD_LABELS = frozenset({"ORG", "FAC", "GPE", "LOC", "PRODUCT", "NORP", "EVENT"})
 
 
 @dataclass
@@ -166,15 +193,46 @@ class ArticleMemory:
     # The one place a statistics lead is about: "Consumer prices in Ardley rose ..." makes
     # a later "Food prices rose 3 percent" the prices in Ardley.
     statistic_place: str | None = None
+    statistic_prep: str = "in"  # "in Ardley"; "at St. Ositha's Hospital"
+    # Every name of more than one word by its last word, any noun ("the Skerrow Rivers
+    # Trust" for a later "the trust", "The Fairhollow Foxes" for "The Foxes"); "" when two
+    # different names end in the same word (which one is not said).
+    heads: dict[str, str] = field(default_factory=dict)
+    # The person the lead is about: the named subject of its first clause ("Wilhelmina
+    # Orchardson, who ..., died on Sunday"), for a later "she" with no person in sight.
+    lead_person: str | None = None
 
     def remember(self, sent: Span) -> None:
         """Take in one sentence (after its claims are made: it is not its own antecedent)."""
         self.seen += 1
-        if self.seen <= LEAD_SENTENCES and not _a_headline(sent):
+        headline = _a_headline(sent)
+        if self.seen <= LEAD_SENTENCES and not headline:
+            if self.statistic_place is None:
+                scope = _place_of_statistic(sent)
+                if scope is not None:
+                    self.statistic_prep, self.statistic_place = scope
+                else:
+                    self.statistic_place = ""
+            if self.lead_person is None and self.lead is None:
+                self.lead_person = _person_of(sent)
             if self.lead is None:
                 self.lead = _actor_of(sent)
-            if self.statistic_place is None:
-                self.statistic_place = _place_of_statistic(sent) or ""
+                if self.lead is not None:
+                    self._head(self.lead)
+                    if not self.statistic_place:  # a story led by one place's public body
+                        self.statistic_place = _place_of_public_body(self.lead, sent) or ""
+        for ent in [] if headline else sent.ents:
+            if (len(ent) > 1 and ent[-1].text[:1].isupper() and not is_dateline(ent)
+                    and label_of(ent) in HEAD_LABELS):
+                self._head(full_name(ent))
+        for tok in [] if headline else sent:  # a name the tagger cut: "St. Brida's Hospital"
+            if (tok.pos_ == "PROPN" and tok.dep_ not in ("compound", "flat", "poss")
+                    and tok.ent_type_ not in ("PERSON", "DATE") and tok.ent_iob_ != "I"
+                    and tok.left_edge.i < tok.i):
+                words = tok.doc[tok.left_edge.i : tok.i + 1]
+                if all(t.text[:1].isupper() or t.dep_ == "case" for t in words) and not any(
+                        t.ent_type_ == "PERSON" or _opens_dateline(t) for t in words):
+                    self._head(words.text)
         for ent in sent.ents:
             last = ent[-1]
             if (len(ent) > 1 and last.text[:1].isupper() and not is_dateline(ent)
@@ -199,6 +257,29 @@ class ArticleMemory:
                 if done is not None:
                     self.actions[tok.lemma_.lower()] = done
 
+    def _head(self, name: str) -> None:
+        """Remember a name by its last word, or that its last word is now ambiguous."""
+        name = clean_name(name)
+        words = name.split()
+        if len(words) < 2 or not words[-1][:1].isupper() or not words[-1].isalpha():
+            return
+        key = words[-1].lower()
+        known = self.heads.get(key)
+        if known == "":
+            return  # already two names
+        if known is None:
+            self.heads[key] = name
+            return
+        new_bare, old_bare = (_bare(n).lower() for n in (name, known))
+        if new_bare.endswith(old_bare):
+            self.heads[key] = name  # a fuller spelling of the same name
+        elif not old_bare.endswith(new_bare):
+            self.heads[key] = ""  # two names end in the word: neither is meant
+
+    def head_name(self, word: str) -> str | None:
+        """The one earlier name ending in ``word`` ("trust", "Foxes"), or None."""
+        return self.heads.get(word.lower()) or None
+
     def _modified_phrase(self, noun: Token) -> str | None:
         """ "the county health department", "the district's health board" (its owner named as
         remembered: "the Cressfield Valley health district's health board")."""
@@ -219,6 +300,11 @@ class ArticleMemory:
         if owner is not None and named is not None and owner.left_edge.i == lo:
             return named + doc[owner.i + 1 : noun.i + 1].text  # named + "'s health board"
         return doc[lo : noun.i + 1].text
+
+
+def _bare(name: str) -> str:
+    """A name without its leading "the"."""
+    return name[4:] if name.lower().startswith("the ") else name
 
 
 def _proper_name(tok: Token) -> str:
@@ -298,13 +384,26 @@ def _actor_of(sent: Span) -> str | None:
     return None
 
 
+def _person_of(sent: Span) -> str | None:
+    """The one person named as the subject of a sentence's main clause, or None."""
+    subject = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.ent_type_ != "PERSON" or any(
+            c.dep_ == "conj" for c in subject.children):
+        return None
+    ent = next((e for e in sent.ents if e.start <= subject.i < e.end), None)
+    name = None if ent is None else full_name(ent)  # "Wilhelmina" the tagger left off
+    return name if name is not None and len(name.split()) > 1 else None
+
+
 def _named_actor(subject: Token) -> str | None:
     """A subject as an organisation's or thing's name, or None."""
     doc = subject.doc
     children = list(subject.children)
     if _opens_dateline(subject):
         later = [c for c in children if c.dep_ in ("appos", "conj") and c.pos_ == "PROPN"
-                 and c.i > subject.i and doc[c.i - 1].text != "("]
+                 and c.i > subject.i and doc[c.i - 1].text != "("
+                 and not (c.ent_type_ == "GPE" and doc[c.left_edge.i - 1].text == ",")]
+        # "NAIROBI, Kenya", "HALIFAX, Nova Scotia": the dateline's country is no actor
         return _named_actor(later[-1]) if later else None  # "LISBON, ... - Elevar said"
     if any(c.dep_ == "conj" for c in children):
         return None  # "IBM and Microsoft reported": no one actor
@@ -336,11 +435,12 @@ def _named_actor(subject: Token) -> str | None:
     return None
 
 
-def _place_of_statistic(sent: Span) -> str | None:
+def _place_of_statistic(sent: Span) -> tuple[str, str] | None:
     """The place a statistics lead is about: its first clause's subject is a figure or a
     common noun with no name of its own, told of one place ("Consumer prices in Ardley",
     "Unemployment in the Ardley region", "One in four pupils in Ardley County") and the
-    sentence names no other place. None otherwise."""
+    sentence names no other place; or of one named institution ("Patients at St. Ositha's
+    Hospital in Marrowby": "at" it). The preposition and the place; None otherwise."""
     root = sent.root
     said = [c for c in root.children if c.dep_ == "ccomp"] if root.lemma_.lower() in (
         SAY_VERBS) else []
@@ -355,6 +455,9 @@ def _place_of_statistic(sent: Span) -> str | None:
         for tok in subject.subtree:
             if tok.dep_ == "relcl":
                 break
+            at = _institution_at(subject, tok)
+            if at is not None:
+                return "at", at
             if tok.dep_ != "pobj" or tok.head.lower_ != "in" or any(
                     a.dep_ == "prep" and a.lower_ not in ("of", "in")
                     for a in tok.ancestors if subject.is_ancestor(a)):
@@ -363,17 +466,57 @@ def _place_of_statistic(sent: Span) -> str | None:
             places = {e.text for e in sent.ents if label_of(e) == "GPE"
                       and not is_dateline(e) and e.text[:1].isupper()}
             if place is not None and all(p in place for p in places):
-                return place
+                return "in", place
     return None
+
+
+def _place_of_public_body(lead: str, sent: Span) -> str | None:
+    """ "Ludgrove" of a story led by "The Ludgrove City Council", "Carrowmere" of "The
+    Carrowmere Unified School District": the place a public body's name opens with, when
+    the article names that place on its own (as a place, or in a body's "City"/"Town"
+    word)."""
+    words = _bare(clean_name(lead)).split()
+    lowered = [w.lower() for w in words]
+    if len(words) < 2 or not words[0][:1].isupper() or not (
+            lowered[-1] in PUBLIC_NAME_WORDS or lowered[-1] == "district"):
+        return None
+    if lowered[1] in PLACE_NOUNS:  # "Ludgrove City Council", "Dunmarrow County Council"
+        return " ".join(words[:2]) if lowered[1] in KEEP_PLACE_NOUN else words[0]
+    doc = sent.doc  # looked up once, when the lead is found: linear in the article
+    if any(e.text == words[0] and e.label_ == "GPE" for e in doc.ents) or any(
+            t.text == words[0] and t.i + 1 < len(doc) and not doc[t.i + 1].text[:1].isupper()
+            and not doc[t.i + 1].is_punct and (not t.is_sent_start or (
+                t.pos_ == "PROPN" and doc[t.i + 1].pos_ == "NOUN")) for t in doc):
+        return words[0]  # "Carrowmere schools": the name on its own, of a place
+    return None
+
+
+def _institution_at(subject: Token, tok: Token) -> str | None:
+    """ "St. Ositha's Hospital in Marrowby" of "Patients at St. Ositha's Hospital in
+    Marrowby": a name of several words after the subject's own "at", with its place."""
+    if not (tok.dep_ == "pobj" and tok.head.lower_ == "at" and tok.head.head.i == subject.i
+            and tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "FAC")):
+        return None
+    words = tok.doc[tok.left_edge.i : tok.right_edge.i + 1]
+    if len(words) < 2 or len(words) > 8 or any(t.is_punct and t.text != "." for t in words):
+        return None
+    return words.text
+
+
+DURATIONS = frozenset({"minute", "hour", "day", "week"})
+AVERAGES = frozenset({"median", "average", "mean", "total"})
 
 
 def _measured(verb: Token, subject: Token) -> bool:
     """The clause reports a figure: its subject counts ("One in four pupils ...") or the
     verb takes the figure ("rose 2.8 percent", "fell to 4.1 percent")."""
     near = [*subject.subtree, *verb.children,
-            *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]
-    return any(t.ent_type_ in ("PERCENT", "MONEY", "QUANTITY", "CARDINAL") and _a_figure(t)
-               for t in near)
+            *(g for c in verb.children if c.dep_ == "prep" for g in c.children),
+            *(g for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in AVERAGES
+              for g in c.subtree)]  # "waited a median of 6 hours"
+    return any((t.ent_type_ in ("PERCENT", "MONEY", "QUANTITY", "CARDINAL") and _a_figure(t))
+               or (t.ent_type_ == "TIME" and t.like_num and t.head.lemma_.lower() in DURATIONS)
+               for t in near)  # "waited a median of 6 hours"
 
 
 def _a_place_phrase(tok: Token) -> str | None:
@@ -439,7 +582,7 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
         return None  # "The bill's sponsor said it would pay": "it" may well be the bill
     name = None
     if tok.lower_ in ORG_PRONOUNS:
-        name = (_speaker_of(tok)
+        name = (_speaker_of(tok, memory)
                 or _before_in_sentence(sent, tok, ORGS)
                 or _subject_referent(previous_sents, article_orgs, places=(
                     article_places if tok.lower_ in ("it", "its") else None), memory=memory)
@@ -447,6 +590,10 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
                 or (memory.lead if memory is not None else None)
                 or only(article_orgs))
     name = name or _one_entity(sent, tok, previous_sents[-2:])
+    if name is None and tok.lower_ in ("he", "she") and memory is not None and not any(
+            label_of(e) == "PERSON" for s in [*previous_sents[-2:], sent] for e in s.ents
+            if e.start < tok.i):
+        name = memory.lead_person  # no one else in sight: the person the story is about
     if name is None:
         return None
     possessive = tok.lower_ in POSSESSIVES or (tok.lower_ == "her" and tok.tag_ == "PRP$")
@@ -454,22 +601,43 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
     return tok.idx, tok.idx + len(tok.text), name + ("'s" if possessive else "")
 
 
-def _speaker_of(pronoun: Token) -> str | None:
+def _speaker_of(pronoun: Token, memory: ArticleMemory | None = None) -> str | None:
     """ "Medics Without Walls said on Tuesday it had treated ...": "it" as the subject of
-    what a named speaker said is the speaker (a name, or one its description introduces)."""
+    what a named speaker said is the speaker (a name, or one its description introduces);
+    "its" in what a person said who speaks for a body ("X, the trust's medical director,
+    said that 46 of its beds ...") is that body, when the article named one such."""
     verb = pronoun.head
-    if pronoun.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "ccomp":
+    while pronoun.tag_ == "PRP$" and verb.dep_ not in ("ccomp", "ROOT") and verb.head.i != verb.i:
+        verb = verb.head  # "46 of its beds were closed": the clause "its" sits in
+    if (pronoun.dep_ not in ("nsubj", "nsubjpass") and pronoun.tag_ != "PRP$") or (
+            verb.dep_ != "ccomp"):
         return None
     said = verb.head
     if said.lemma_.lower() not in SAY_VERBS or said.i > pronoun.i:
         return None
-    speaker = next((c for c in said.children if c.dep_ == "nsubj"), None)
-    if speaker is None or speaker.pos_ not in ("PROPN", "NOUN"):
-        return None
-    if speaker.pos_ == "NOUN":  # "A charity named Second Paws said"; "The U.N. agency said"
-        return (_introduced_name(speaker) if speaker.lemma_.lower() in INTRODUCERS
-                and not _opens_dateline(speaker.head) else None)  # is left to descriptions
-    return _named_actor(speaker)
+    for speaker in (c for c in said.children if c.dep_ == "nsubj"):
+        if speaker.pos_ == "NOUN":  # "A charity named Second Paws said"; "The U.N. agency said"
+            return (_introduced_name(speaker) if speaker.lemma_.lower() in INTRODUCERS
+                    and not _opens_dateline(speaker.head) else None)  # left to descriptions
+        if speaker.pos_ != "PROPN":
+            return None
+        if speaker.ent_type_ == "PERSON":
+            return _body_of_person(speaker, memory)
+        name = _named_actor(speaker)
+        if name is not None or not _opens_dateline(speaker):
+            return name  # a dateline passes to the next subject ("NAIROBI, Kenya - X said")
+    return None
+
+
+def _body_of_person(person: Token, memory: ArticleMemory | None) -> str | None:
+    """ "Dr. X, the trust's medical director": the body a person speaks for, when the article
+    named one ending in that word ("the Marrowby Health Trust")."""
+    for role in (c for c in person.children if c.dep_ == "appos" and c.pos_ == "NOUN"):
+        owner = next((c for c in role.children if c.dep_ == "poss" and c.pos_ == "NOUN"), None)
+        if (owner is not None and memory is not None
+                and any(c.lower_ == "the" for c in owner.children)):
+            return memory.head_name(owner.text) or memory.described.get(owner.lemma_.lower())
+    return None
 
 
 def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
@@ -483,11 +651,11 @@ def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Sp
         edit = _resolve_one(sent, tok, previous_sents, article_orgs, article_places, memory)
         if edit is not None:
             return edit
-    return _bare_action(sent, unit, previous_sents, memory)
+    return _bare_action(sent, unit, previous_sents, memory, article_orgs)
 
 
 def _bare_action(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
-                 memory: ArticleMemory | None) -> Edit | None:
+                 memory: ArticleMemory | None, article_orgs: Collection[str] = ()) -> Edit | None:
     """ "Repairs have been estimated at £2.6 million" after "repairing the sea wall": a
     plural action noun with no determiner opening the unit as its subject."""
     first = next((t for t in sent if t.idx == unit.start), None)
@@ -496,6 +664,10 @@ def _bare_action(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
             or first.lemma_.lower() not in NOMINALS or any(True for _ in first.lefts)):
         return None
     name = _doer_of(sent, first, first, previous_sents, memory)
+    lead = None if memory is None else memory.lead
+    if name is None and lead is not None and lead not in article_orgs and not any(
+            e.label_ in HEAD_LABELS for e in sent.ents):  # the thing (no body) the story is about
+        name = f"{clean_name(lead)}'s {first.lower_}"  # "The Wrexley Viaduct's repairs"
     return None if name is None else (first.idx, first.idx + len(first.text), name)
 
 
@@ -505,16 +677,27 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
     """What one "the <noun>" stands for, as an edit."""
     noun = tok.head
     end = noun.idx + len(noun.text)
-    if _an_age(noun):
+    age = AGE.match(sent.text, tok.idx - sent.start_char)  # "the 24-year-old", however parsed
+    if _an_age(noun) or age is not None:
         name = _nearest_entity(sent, tok, previous_sents, PEOPLE)
+        end = end if age is None else sent.start_char + age.end()
         return None if name is None else (tok.idx, end, name)
-    if noun.pos_ != "NOUN" or any(c.dep_ in ("poss", "compound") for c in noun.lefts):
+    if any(c.dep_ in ("poss", "compound") for c in noun.lefts):
+        return None
+    if noun.pos_ == "PROPN":  # "The Foxes" after "The Fairhollow Foxes"
+        name = None if memory is None else memory.head_name(noun.text)
+        return None if name is None else (tok.idx, end, clean_name(name))
+    if noun.pos_ != "NOUN":
         return None
     count = next((c for c in noun.children if c.dep_ == "nummod"), None)
     if noun.tag_ == "NNS" and count is not None:  # "the two schools" are two names
         name = _counted_names(sent, tok, noun, count, previous_sents)
         return None if name is None else (tok.idx, end, name)
     lemma = noun.lemma_.lower()
+    if lemma in DESCRIPTIONS and any(
+            c.dep_ in ("acl", "appos") and any(t.ent_type_ == "ORG" for t in c.subtree)
+            for c in noun.children):
+        return None  # "The team, led by Dr. X of Halvergate University": it says whose
     if lemma in DESCRIPTIONS:
         name = _described(lemma, sent, tok, previous_sents, article_orgs, article_places,
                           memory)
@@ -522,14 +705,30 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
         name = _fuller_phrase(sent, tok, noun, previous_sents) or _doer_of(
             sent, tok, noun, previous_sents, memory)
     else:  # any other noun: only its earlier mention with a name ("the Cerro Pardo mine"),
-        # in sight or anywhere earlier in the article, or the action it names ("extension")
+        # in sight or anywhere earlier in the article, the one name ending in it ("the
+        # trust": "the Skerrow Rivers Trust"), or the action it names ("extension")
         name = (_named_phrase(sent, tok, noun, previous_sents)
+                or (memory.head_name(noun.text) if memory is not None else None)
+                or _based_actor(noun, article_orgs, memory)
                 or (memory.phrases.get(lemma) if memory is not None else None)
                 or (_doer_of(sent, tok, noun, previous_sents, memory)
                     if lemma in NOMINALS else None))
     return None if name is None else (tok.idx, end, _placed(clean_name(name), article_places))
 
 
+def _based_actor(noun: Token, article_orgs: Collection[str],
+                 memory: ArticleMemory | None) -> str | None:
+    """ "the Kansas-based baker": a noun said to be based somewhere describes an
+    organisation; in a story led by one, that one."""
+    lead = None if memory is None else memory.lead
+    if lead is None or lead not in article_orgs or not fits(lead, False):
+        return None
+    based = any(c.dep_ == "amod" and c.lower_ == "based" and any(
+        g.pos_ == "PROPN" for g in c.children) for c in noun.children)
+    return lead if based else None
+
+
+AGE = re.compile(r"the \d{1,3}-year-old\b", re.IGNORECASE)
 SMALL_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "both": 2}
 
@@ -713,7 +912,7 @@ def _description_determiners(sent: Span, unit: ClaimUnit) -> list[Token]:
                        for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
             candidates += [c for o in owners for c in o.children if c.dep_ == "det"]
     return [det for det in candidates if det.lower_ == "the" and det.dep_ == "det"
-            and (det.head.pos_ == "NOUN" or _an_age(det.head))]
+            and (det.head.pos_ in ("NOUN", "PROPN") or _an_age(det.head))]
 
 
 def _an_age(tok: Token) -> bool:
@@ -732,6 +931,9 @@ def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span
         return introduced  # "the operator" after "tram operator Elevar Lisboa"
     own = lemma in OWN_NAME_ONLY
     name = _named_as(lemma, sent, det, previous_sents, article_orgs)
+    headed = None if memory is None else memory.head_name(det.head.text)
+    if name is None and headed is not None and fits(headed, public if labels & ORGS else None):
+        name = headed  # "the hospital": the one name the article gave ending in it
     if name is None and not own:
         name = _nearest_entity(sent, det, previous_sents, labels, public=public)
     if name is None and det.head.pos_ == "NOUN":  # "the Ardley health district" in sight
@@ -816,6 +1018,20 @@ def resolve_places(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
         doc = tok.doc
         noun = doc[tok.i + 1] if tok.i + 1 < len(doc) else tok
         after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        if (noun.pos_ == "NOUN" and noun.dep_ == "compound" and after is not None
+                and (after.pos_ == "NOUN" or (after.pos_ == "PROPN" and after.text.islower()))
+                and not _a_figure(after)
+                and noun.lemma_.lower() in PLACE_NOUNS
+                and noun.idx + len(noun.text) <= unit.end):
+            # "the county health department" in a story of one county: "the Pellory County
+            # health department" (only a place whose name ends in the word)
+            story = [memory.statistic_place] if memory is not None and memory.statistic_place \
+                else []
+            kind = only([clean_name(p) for p in [*article_places, *story]
+                         if clean_name(p).split()[-1].lower() == noun.lower_])
+            if kind is not None:
+                edits.append((tok.idx, noun.idx + len(noun.text), "the " + kind))
+            continue
         # "the county council", "the city centre", "the city of Kaldava" are other things;
         # "cost the county 92p" (a figure after it) is the county
         if (noun.pos_ != "NOUN" or noun.lemma_.lower() not in PLACE_NOUNS | OWN_NAME_ONLY
@@ -828,6 +1044,53 @@ def resolve_places(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
         if name is not None:
             edits.append((tok.idx, noun.idx + len(noun.text), clean_name(name)))
     return edits
+
+
+def resolve_owners(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
+                   article_orgs: Collection[str] = (),
+                   memory: ArticleMemory | None = None) -> list[Edit]:
+    """Owners anywhere in the unit, not only in its subject: "less than 1 percent of the
+    chain's revenue" (a description the article introduced a name with, or the one name
+    ending in its noun) and "one in six of its warehouse workers" (an "its" no earlier word
+    of the unit can own: the organisation before it in the sentence, else the one the
+    sentence before was about, else the article's lead)."""
+    edits: list[Edit] = []
+    tokens = [t for t in sent if unit.start <= t.idx < unit.end]
+    for tok in tokens:
+        if tok.dep_ == "poss" and tok.pos_ == "NOUN" and memory is not None and any(
+                c.lower_ == "the" and c.dep_ == "det" for c in tok.children) and not any(
+                c.dep_ in ("compound", "amod") for c in tok.children):
+            lemma = tok.lemma_.lower()
+            labels = DESCRIPTIONS.get(lemma, frozenset())
+            public = lemma in PUBLIC_BODIES if labels & ORGS else None
+            name = ((memory.described.get(lemma) if labels & ORGS else None)
+                    or memory.head_name(tok.text))
+            det = next(c for c in tok.children if c.lower_ == "the")
+            if name is not None and fits(name, public):
+                edits.append((det.idx, tok.idx + len(tok.text), clean_name(name)))
+        elif (tok.lower_ == "its" and tok.tag_ == "PRP$" and unit.shared_subject is None
+              and not _owned_before(tokens, tok)):  # a shared subject owns it: it is named
+            name = (_before_in_sentence(sent, tok, ORGS)
+                    or _subject_referent(previous_sents, article_orgs, memory=memory)
+                    or (memory.lead if memory is not None and memory.lead in article_orgs
+                        else None))
+            if name is not None:
+                edits.append((tok.idx, tok.idx + len(tok.text), clean_name(name) + "'s"))
+    return edits
+
+
+def _owned_before(tokens: Sequence[Token], its: Token) -> bool:
+    """A word of the unit before "its" that it may stand for: a pronoun, a name, or a
+    singular noun said with "the", "this" or an owner ("the store", "Acme's plant")."""
+    for tok in tokens:
+        if tok.i >= its.i:
+            return False
+        if tok.pos_ == "PRON" or tok.ent_type_ in HEAD_LABELS or tok.pos_ == "PROPN":
+            return True
+        if tok.pos_ == "NOUN" and tok.tag_ == "NN" and tok.dep_ != "ROOT" and any(
+                c.dep_ == "poss" or c.lower_ in ("the", "this", "that") for c in tok.children):
+            return True
+    return False
 
 
 def _named_as(lemma: str, sent: Span, tok: Token, previous_sents: Sequence[Span],
@@ -859,7 +1122,7 @@ def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
         return full_name(before[-1])
     for prev in reversed(previous_sents):
         found = [e for e in prev.ents if label_of(e) in labels and not is_dateline(e)
-                 and fits(e.text, public) and not _a_kind(e.text)]
+                 and fits(e.text, public) and not _a_kind(e.text) and not _aside(e)]
         if not found:
             continue
         names = distinct(full_name(e) for e in found)
@@ -870,6 +1133,21 @@ def _nearest_entity(sent: Span, tok: Token, previous_sents: Sequence[Span],
             return subjects[0]
         return None
     return None
+
+
+def _aside(ent: Span) -> bool:
+    """A name told in passing inside another noun's clause ("beating the 58 cents analysts
+    polled by Stoneleigh Research had forecast"): not what the sentence is about."""
+    step = ent.root
+    while step.head.i != step.i:
+        if (step.dep_ in ("acl", "relcl") and step.head.pos_ == "NOUN"
+                and not step.head.ent_type_
+                and step.head.dep_ != "ROOT"  # "The team, led by ...": the sentence's topic
+                and not (step.head.dep_ in ("nsubj", "nsubjpass")
+                         and step.head.head.dep_ == "ROOT")):
+            return True
+        step = step.head
+    return False
 
 
 def _a_kind(name: str) -> bool:
@@ -1020,30 +1298,39 @@ def resolve_statistic_place(sent: Span, unit: ClaimUnit,
         subject = next((t for t in tokens if t.dep_ == "ROOT" and t.pos_ == "NOUN" and any(
             c.dep_ == "acl" and c.i > t.i for c in t.children)), None)
     if subject is None or subject.pos_ not in ("NOUN", "NUM") or any(
-            c.dep_ in CLAUSE_DEPS and not any(_a_figure(t) for t in c.subtree)
-            for c in subject.children):
+            _a_clause(c) and not any(_a_figure(t) for t in c.subtree) for c in subject.subtree
+            if c.head.i == subject.i or (c.head.dep_ == "pobj" and c.head.head.head.i
+                                         == subject.i)):
         return None  # "Economists polled by the paper expected ...": whose, it says
     lemma = subject.lemma_.lower()
     if lemma in DESCRIPTIONS or lemma in THINGS or lemma in NOMINALS:
         return None
-    phrase = [t for t in subject.subtree if t.dep_ not in CLAUSE_DEPS and t.dep_ != "punct"
-              and not any(a.dep_ in CLAUSE_DEPS for a in t.ancestors
-                          if subject.is_ancestor(a))]
+    phrase = [t for t in subject.subtree if not _a_clause(t) and t.dep_ != "punct"
+              and not any(_a_clause(a) for a in t.ancestors if subject.is_ancestor(a))]
     if any(t.pos_ in ("PROPN", "PRON") or t.dep_ == "poss" or t.lemma_.lower() in DESCRIPTIONS
            or (t.dep_ == "prep" and t.lower_ in ("in", "at", "across", "outside")
                and t.head.pos_ == "NOUN") for t in phrase) or not all(
                    unit.start <= t.idx < unit.end for t in phrase):
         return None
-    words = {w.strip(",.'’s").lower() for w in place.split()} - {"the"}
+    words = {w.strip(",.'’s").lower() for w in place.split() if w[:1].isupper()} - {"the"}
     if any(t.lower_ in OTHER_SCOPES or t.lower_ in words or t.lemma_.lower() in PLACE_NOUNS
-           or t.ent_type_ in ("GPE", "LOC", "NORP", "ORG") for t in tokens):
+           or t.ent_type_ in ("GPE", "LOC", "NORP", "ORG") for t in tokens
+           if not any(a.lower_ == "according" for a in t.ancestors)):  # a source is no scope
         return None
     if not any(_a_figure(t) for t in tokens):
         return None
     end = max(t.i for t in phrase)
     last = sent.doc[end]
     at = last.idx + len(last.text)
-    return at, at, f" in {place}"
+    return at, at, f" {memory.statistic_prep if memory is not None else 'in'} {place}"
+
+
+def _a_clause(tok: Token) -> bool:
+    """A clause inside a subject's phrase, which may say whose it is; not a participle with
+    no words of its own ("people screened") or a second noun ("Seniors and students")."""
+    return tok.dep_ in CLAUSE_DEPS and not (
+        (tok.dep_ == "acl" and tok.tag_ == "VBN" and not any(True for _ in tok.children))
+        or (tok.dep_ == "conj" and tok.pos_ == "NOUN"))
 
 
 def _measure_owner(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
@@ -1154,8 +1441,21 @@ def _one_entity(sent: Span, tok: Token, previous_sents: Iterable[Span]) -> str |
 
     before = [e for e in sent.ents if e.end_char <= tok.idx and fits(e)]
     names = distinct(e.text for e in before)
+    earlier = distinct(e.text for s in previous_sents for e in s.ents if fits(e))
     if not names:
-        names = distinct(e.text for s in previous_sents for e in s.ents if fits(e))
+        names = earlier
+    elif labels == PEOPLE and len(names) == 1 and _told_by(tok, before[-1]):
+        names = distinct([*names, *earlier])  # "X said he ...": X, or the one named before
     return names[0] if len(names) == 1 else None
+
+
+def _told_by(pronoun: Token, person: Span) -> bool:
+    """The pronoun is the subject of what the person said ("Prosecutor X said that he had
+    ..."), where it may as well be someone else."""
+    verb = pronoun.head
+    return (pronoun.dep_ in ("nsubj", "nsubjpass") and verb.dep_ == "ccomp"
+            and verb.head.lemma_.lower() in SAY_VERBS
+            and any(c.dep_ == "nsubj" and person.start <= c.i < person.end
+                    for c in verb.head.children))
 
 
