@@ -37,6 +37,7 @@ from workers.pipeline.references import (
     resolve_measure_owner,
     resolve_owners,
     resolve_places,
+    resolve_short_names,
     resolve_speaker,
 )
 from workers.pipeline.segment import SegmentConfig, candidate_sentences
@@ -248,7 +249,15 @@ def _is_name(text: str) -> bool:
     words = text.split()
     if len(words) == 1:
         return len(words[0]) > 1 and words[0][:1].isupper() and words[0][1:2].isalpha()
-    return len(words) >= 2 and all(w[:1].isupper() for w in words)
+    # a title's small words stay lower-case inside it: "The Gull and the Lantern"
+    return len(words) >= 2 and words[-1][:1].isupper() and all(
+        w[:1].isupper() or (0 < i < len(words) - 1 and w in TITLE_SMALL_WORDS)
+        for i, w in enumerate(words))
+
+
+# Lower-case words a name or title may hold between its capitalised ones.
+TITLE_SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "at", "a", "an", "de",
+                               "du", "la", "van", "von", "der"})
 
 
 def _subject_edit(sent: SpacySpan, unit: ClaimUnit, previous: list[SpacySpan],
@@ -316,6 +325,7 @@ def _record(sent: SpacySpan, text: str, unit: ClaimUnit, spans: list[Span],
                       _shared_subject(sent, text, unit, previous, orgs, places, memory) + " "))
     edits += resolve_places(sent, unit, previous, orgs, places, memory)  # "cost the county 92p"
     edits += resolve_owners(sent, unit, previous, orgs, memory)  # "of the chain's revenue"
+    edits += resolve_short_names(sent, unit, memory)  # "Rovers" after "Halbury Rovers"
     replacements: list[tuple[int, int, str]] = []
     for edit in edits:
         if edit is not None and not any(r[0] < edit[1] and edit[0] < r[1]

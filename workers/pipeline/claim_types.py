@@ -67,6 +67,7 @@ _ORG_NOUNS = frozenset({
     "school", "district", "hospital", "university", "airline", "retailer", "employer",
     "maker", "operator", "carrier", "chain", "club", "league", "city", "state", "county",
     "committee", "commission", "court", "parliament", "congress", "senate", "cabinet",
+    "museum", "charity", "trust", "foundation", "institute",
 })
 
 
@@ -134,6 +135,9 @@ def is_announcement(tokens: Iterable[Token]) -> bool:
         reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _SAY
         modals = ("will", "would") if reported else ("will",)
         will = any(c.lemma_.lower() in modals and c.tag_ == "MD" for c in children)
+        # "Snapwell must bring its processing into line within three months": what a body
+        # is bound to do by a date or for a sum is checkable as a commitment is
+        will = will or (dated and any(c.lower_ == "must" and c.tag_ == "MD" for c in children))
         no_longer = any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children)
                         for c in children)
         acts = lemma in _ACTIONS or (lemma in _MAKE and any(

@@ -43,7 +43,7 @@ FRACTIONS = {
 }  # fmt: skip
 CURRENCY_SYMBOLS = {
     "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
-    "rs": "INR", "rs.": "INR", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD",
+    "rs": "INR", "rs.": "INR", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD", "nz$": "NZD",
     "₩": "KRW", "₽": "RUB", "₺": "TRY", "₦": "NGN", "r$": "BRL",
 }  # fmt: skip
 ISO_CODES = frozenset(

@@ -220,20 +220,41 @@ def read_amount(doc: Doc, j: int, hi: int) -> Candidate | None:
     if j >= hi:
         return None
     tok = doc[j]
-    code = CURRENCY_SYMBOLS.get(tok.lower_) or (tok.text if tok.text in ISO_CODES else None)
-    k = j + 1 if code else j
+    glued = glued_currency(tok.text)
+    if glued is not None:  # "NZ$8.40", "HK$7": one token, the symbol glued on
+        code, digits = glued
+        cand = _read_number_text(digits, j)
+        if cand is None:
+            return None
+        cand.unit, cand.currency = code, True
+        if not _read_scale(doc, cand, hi):
+            return None
+        cand.num_end = cand.end
+        return cand
+    symbol = CURRENCY_SYMBOLS.get(tok.lower_) or (tok.text if tok.text in ISO_CODES else None)
+    k = j + 1 if symbol else j
     if k >= hi:
         return None
     cand = _read_number(doc, k, hi)
     if cand is None:
         return None
     cand.start = j
-    if code:
-        cand.unit, cand.currency = code, True
+    if symbol:
+        cand.unit, cand.currency = symbol, True
     if not _read_scale(doc, cand, hi):
         return None
     cand.num_end = cand.end
     return cand
+
+
+def glued_currency(text: str) -> tuple[str, str] | None:
+    """ "NZ$8.40" -> ("NZD", "8.40"): a symbol of letters and "$" the tokenizer left glued
+    to its digits; None for any other word ("$5" is split, "C$" alone is a symbol)."""
+    at = text.find("$")
+    if at < 1 or not text[at + 1 : at + 2].isdigit():
+        return None
+    code = CURRENCY_SYMBOLS.get(text[: at + 1].lower())
+    return None if code is None else (code, text[at + 1 :])
 
 
 def _read_number(doc: Doc, k: int, hi: int) -> Candidate | None:
@@ -327,14 +348,19 @@ def read_proportion(doc: Doc, j: int, hi: int) -> Candidate | None:
         k += 1
     change_by = _is_change_by(doc, j)
     if k < hi and doc[k].lower_ in FRACTIONS and (
-        change_by or (k + 1 < hi and doc[k + 1].lower_ in ("of", "the"))
+        change_by or (k + 1 < hi and doc[k + 1].lower_ in ("of", "the", *SHARE_COMPARED))
     ):
         parts = FRACTIONS[doc[k].lower_]
-        timelike = doc[k].ent_type_ in ("DATE", "TIME") and not change_by
+        compared = k + 1 < hi and doc[k + 1].lower_ in SHARE_COMPARED
+        timelike = doc[k].ent_type_ in ("DATE", "TIME") and not (change_by or compared)
         if value >= parts or timelike or _of_time(doc, k + 1, hi):
             return None
         return Candidate(j, k + 1, j, 100.0 * value / parts, unit="%", num_end=k + 1)
     return _parse_ratio(doc, j, value, count[1], hi)
+
+
+# "a quarter less grain", "a third fewer sick days": a share of something compared.
+SHARE_COMPARED = ("less", "fewer", "more")
 
 
 def _is_change_by(doc: Doc, j: int) -> bool:

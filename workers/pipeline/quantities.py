@@ -9,7 +9,9 @@ Normalization choices:
 - a sign or "minus" makes an amount negative ("-5 degrees", "−3.2bn", "minus 12");
 - "2 or 3 percent" is a range like "2-3 percent";
 - proportions are percentages: "one in five adults" is 20 "%" (the population noun is
-  part of the span), "half of voters" is 50 "%" (span "half"), "two-thirds" 66.6667 "%";
+  part of the span), "half of voters" is 50 "%" (span "half"), "two-thirds" 66.6667 "%",
+  "a quarter less grain" and "a third fewer days" 25 and 33.3333 "%";
+- a symbol the tokenizer left glued to its digits is read ("NZ$8.40" is 8.4 "NZD");
 - "percentage points" and "pp" give unit "pp"; "basis points" give unit "bp";
 - "nearly", "almost" and "just under" read as "<"; "about", "around", "roughly" as "~";
 - a counted amount's unit is its head noun as written, lowercased ("images");
@@ -47,6 +49,7 @@ from workers.pipeline.numtables import (
 from workers.pipeline.numwords import (
     Candidate,
     currency_word_at,
+    glued_currency,
     percent_unit_at,
     read_amount,
     read_comparator,
@@ -114,6 +117,8 @@ def _may_start(tok: Token) -> bool:
     """Say whether a quantity can start at this token (a digit, a sign or a start word)."""
     text = tok.text
     if text[:1].isdigit() or tok.lower_ in START_WORDS or text in ISO_CODES:
+        return True
+    if glued_currency(text) is not None:  # "NZ$8.40"
         return True
     return text[:1] in MINUS_SIGNS and text[1:2].isdigit()
 

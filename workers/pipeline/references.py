@@ -66,6 +66,18 @@ Decisions:
   "the county health department" in a story of one county takes the county's name. A bare
   action noun ("Repairs ...") with no earlier verb is the lead's, when that is a thing and
   not an organisation ("The Wrexley Viaduct's repairs").
+- Round 6 (general, each built in the same one pass): a statistic's place is any name after
+  "in" whatever the tagger calls it, or after "The population of" (not a company's name),
+  also when a source "showed" or "found" it; a capitalised first word the article also writes
+  as a common noun ("House prices") is no name; "the town" in a story of one place by its
+  name is that place. "X of the Y" is one name, and "the museum" takes "The Museum of the
+  Saltings" (``named`` by its first word). A plural role noun told with its body ("drivers
+  at Veltra Coaches", "researchers at the University of X") lends that body to a later bare
+  "drivers"/"the researchers" (``qualified``; two bodies leave it); "the study" is the study
+  by its named author (``authored``). A one-word organisation name ending exactly one longer
+  name is that name ("Rovers", ``resolve_short_names``). "the U.S. company's" is resolved as
+  "the company" is. "it" in what "the agriculture ministry" said is that body (named as the
+  description resolves, else as written). A dateline is nobody's doer ("WELLINGTON's cut").
 """
 
 from __future__ import annotations
@@ -78,6 +90,7 @@ from spacy.tokens import Span, Token
 
 from workers.pipeline.clauses import ClaimUnit
 from workers.pipeline.names import (
+    ORG_ENDINGS,
     PUBLIC_NAME_WORDS,
     clean_name,
     distinct,
@@ -201,6 +214,19 @@ class ArticleMemory:
     # The person the lead is about: the named subject of its first clause ("Wilhelmina
     # Orchardson, who ..., died on Sunday"), for a later "she" with no person in sight.
     lead_person: str | None = None
+    # Words the article uses as common nouns ("house" of "house prices"): the same word
+    # capitalised at a sentence's start ("House prices rose") is no name.
+    nouns: set[str] = field(default_factory=set)
+    # People or things told of with the body they belong to, by their noun: "drivers" ->
+    # "at Veltra Coaches" of "Bus drivers at Veltra Coaches" ("" when two bodies are told).
+    qualified: dict[str, str] = field(default_factory=dict)
+    # A study, report or plan told with its author: "study" -> "the study by researchers at
+    # the University of Caddon Vale".
+    authored: dict[str, str] = field(default_factory=dict)
+
+    def common(self, tok: Token) -> bool:
+        """A sentence's capitalised first word the article also writes as a common noun."""
+        return bool(tok.is_sent_start) and tok.pos_ == "PROPN" and tok.lower_ in self.nouns
 
     def remember(self, sent: Span) -> None:
         """Take in one sentence (after its claims are made: it is not its own antecedent)."""
@@ -239,7 +265,16 @@ class ArticleMemory:
                     and last.lemma_.lower() in DESCRIPTIONS
                     and label_of(ent) in ("ORG", "FAC", "GPE")):
                 self.named[last.lemma_.lower()] = full_name(ent)
+            first = ent[1] if ent[0].lower_ == "the" and len(ent) > 2 else ent[0]
+            if (first.i + 1 < ent.end and first.doc[first.i + 1].lower_ == "of"
+                    and first.text[:1].isupper() and first.lemma_.lower() in DESCRIPTIONS
+                    and label_of(ent) in ("ORG", "FAC")):
+                self.named[first.lemma_.lower()] = full_name(ent)  # "University of Ardmore"
         for tok in sent:
+            if tok.pos_ == "NOUN" and tok.text.islower():
+                self.nouns.add(tok.lower_)
+            if not headline and (tok.pos_ == "NOUN" or (tok.is_sent_start and tok.pos_ == "PROPN")):
+                self._qualify(tok)  # "Drivers at X ...": a plural noun opening a sentence too
             if tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.text.islower()):
                 phrase = _proper_phrase(tok)
                 if phrase is not None:
@@ -256,6 +291,33 @@ class ArticleMemory:
                 done = _doer_and_object(tok)
                 if done is not None:
                     self.actions[tok.lemma_.lower()] = done
+
+    def _qualify(self, noun: Token) -> None:
+        """Remember "drivers at Veltra Coaches" (a plural noun at or from a named body) and
+        "a study by researchers at X" (a study, report or plan by a named author)."""
+        lemma = noun.lemma_.lower()
+        if noun.pos_ == "PROPN":  # "Drivers" opening a sentence, tagged a name: "driver"
+            lemma = noun.lower_[:-1] if noun.lower_.endswith("s") else noun.lower_
+        for prep in noun.children:
+            if prep.dep_ != "prep" or prep.i != noun.i + 1:
+                continue
+            pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            if (prep.lower_ in ("at", "from") and noun.tag_ in ("NNS", "NNPS")
+                    and pobj.pos_ == "PROPN"
+                    and pobj.text[:1].isupper() and pobj.ent_type_ not in ("PERSON", "DATE")
+                    and lemma not in DESCRIPTIONS):
+                phrase = f"{prep.text} {_proper_name(pobj)}"
+                known = self.qualified.get(lemma)
+                self.qualified[lemma] = phrase if known in (None, phrase) else ""
+            elif prep.lower_ == "by" and lemma in THINGS:
+                end = min([prep.right_edge.i, *(t.left_edge.i - 1 for t in prep.subtree
+                                                 if t.dep_ in CLAUSE_DEPS)])
+                words = noun.doc[prep.i : end + 1]  # "... published on Tuesday": not its words
+                if (2 <= len(words) <= 10 and any(t.pos_ == "PROPN" for t in words)
+                        and not any(t.is_punct for t in words)):
+                    self.authored[lemma] = f"the {noun.text} {words.text}"
 
     def _head(self, name: str) -> None:
         """Remember a name by its last word, or that its last word is now ambiguous."""
@@ -321,6 +383,9 @@ def _proper_name(tok: Token) -> str:
         hi += 1  # "Medics Without Walls"
     if hi + 2 < len(doc) and doc[hi + 1].lower_ == "of" and doc[hi + 1].head.i == tok.i:
         pobj = doc[hi + 2]
+        if (pobj.lower_ == "the" and hi + 3 < len(doc) and doc[hi + 3].pos_ == "PROPN"
+                and doc[hi + 3].text[:1].isupper()):
+            pobj = doc[hi + 3]  # "the Museum of the Saltings"
         while pobj.i + 1 < len(doc) and pobj.dep_ == "compound" and pobj.pos_ == "PROPN":
             pobj = doc[pobj.i + 1]
         if pobj.pos_ == "PROPN" and pobj.head.i == hi + 1:
@@ -430,7 +495,8 @@ def _named_actor(subject: Token) -> str | None:
     for prep in children:
         pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
         if (prep.dep_ == "prep" and prep.lower_ in ("at", "of", "from") and pobj is not None
-                and pobj.pos_ == "PROPN" and pobj.right_edge.i - lo < 8):
+                and pobj.pos_ == "PROPN" and pobj.right_edge.i - lo < 8
+                and subject.lemma_.lower() not in STATISTIC_NOUNS):  # "The population of X"
             return doc[lo : pobj.right_edge.i + 1].text  # "researchers at the University of X"
     return None
 
@@ -443,7 +509,7 @@ def _place_of_statistic(sent: Span) -> tuple[str, str] | None:
     Hospital in Marrowby": "at" it). The preposition and the place; None otherwise."""
     root = sent.root
     said = [c for c in root.children if c.dep_ == "ccomp"] if root.lemma_.lower() in (
-        SAY_VERBS) else []
+        SAY_VERBS | FIGURE_SOURCES) else []  # "..., figures showed", "a survey found"
     for verb in [root, *said]:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is None or subject.pos_ not in ("NOUN", "NUM") or any(
@@ -458,11 +524,18 @@ def _place_of_statistic(sent: Span) -> tuple[str, str] | None:
             at = _institution_at(subject, tok)
             if at is not None:
                 return "at", at
-            if tok.dep_ != "pobj" or tok.head.lower_ != "in" or any(
+            of = (tok.head.lower_ == "of" and tok.head.head.i == subject.i
+                  and subject.lemma_.lower() in STATISTIC_NOUNS and tok.pos_ == "PROPN")
+            if tok.dep_ != "pobj" or (tok.head.lower_ != "in" and not of) or any(
                     a.dep_ == "prep" and a.lower_ not in ("of", "in")
                     for a in tok.ancestors if subject.is_ancestor(a)):
                 continue  # "Workers at the Ardley mine in Beldon": the mine's place
-            place = _a_place_phrase(tok)
+            # after "in" (or "The population of"), a name is a place whatever the tagger
+            # calls it ("The average home in Carrowmead Harbour", tagged a person)
+            place = _a_place_phrase(tok, any_label=True)
+            if of and place is not None and place.split()[-1].rstrip(".").lower() in (
+                    ORG_ENDINGS):
+                continue  # "The value of Acme Widgets Ltd.": a company, no place
             places = {e.text for e in sent.ents if label_of(e) == "GPE"
                       and not is_dateline(e) and e.text[:1].isupper()}
             if place is not None and all(p in place for p in places):
@@ -504,6 +577,11 @@ def _institution_at(subject: Token, tok: Token) -> str | None:
 
 
 DURATIONS = frozenset({"minute", "hour", "day", "week"})
+# Verbs that bring a statistic as a source's finding ("..., census figures showed").
+FIGURE_SOURCES = frozenset({"show", "find", "suggest", "reveal"})
+# Measures of a place told with "of" ("The population of Ormsby Vale grew ...").
+STATISTIC_NOUNS = frozenset({"population", "number", "share", "proportion", "rate", "price",
+                             "cost", "value", "average", "median", "total", "level"})
 AVERAGES = frozenset({"median", "average", "mean", "total"})
 
 
@@ -519,12 +597,13 @@ def _measured(verb: Token, subject: Token) -> bool:
                for t in near)  # "waited a median of 6 hours"
 
 
-def _a_place_phrase(tok: Token) -> str | None:
+def _a_place_phrase(tok: Token, *, any_label: bool = False) -> str | None:
     """ "Ardley County" (a place's name after "in"), "the Ardley region" (a place noun a
-    name qualifies), as written; None for any other word."""
+    name qualifies), as written; None for any other word. ``any_label``: a person's label
+    too (the small model calls a town many things)."""
     doc = tok.doc
     if tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.ent_type_ in (
-            "GPE", "LOC", "FAC", "ORG", ""):  # the small model calls a town many things
+            "GPE", "LOC", "FAC", "ORG", "", *(("PERSON",) if any_label else ())):
         lo = tok.i
         while lo > 0 and (doc[lo].ent_iob_ == "I" or (
                 not tok.ent_type_ and doc[lo - 1].pos_ == "PROPN"
@@ -583,6 +662,8 @@ def resolve_leading_pronoun(sent: Span, unit: ClaimUnit, previous_sents: Sequenc
     name = None
     if tok.lower_ in ORG_PRONOUNS:
         name = (_speaker_of(tok, memory)
+                or _described_self(sent, tok, previous_sents, article_orgs, article_places,
+                                   memory)
                 or _before_in_sentence(sent, tok, ORGS)
                 or _subject_referent(previous_sents, article_orgs, places=(
                     article_places if tok.lower_ in ("it", "its") else None), memory=memory)
@@ -627,6 +708,33 @@ def _speaker_of(pronoun: Token, memory: ArticleMemory | None = None) -> str | No
         if name is not None or not _opens_dateline(speaker):
             return name  # a dateline passes to the next subject ("NAIROBI, Kenya - X said")
     return None
+
+
+def _described_self(sent: Span, pronoun: Token, previous_sents: Sequence[Span],
+                    article_orgs: Collection[str], article_places: Collection[str],
+                    memory: ArticleMemory | None) -> str | None:
+    """ "The agriculture ministry said it would lend ...": "it" saying what a body described
+    with "the" said is that body, named as its description resolves, else as written when
+    common words single it out ("the agriculture ministry"; "the company" and "the U.N.
+    agency" are left to the rules after)."""
+    verb = pronoun.head
+    if pronoun.lower_ != "it" or pronoun.dep_ not in ("nsubj", "nsubjpass") or (
+            verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in SAY_VERBS):
+        return None
+    speaker = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if (speaker is None or speaker.pos_ != "NOUN" or speaker.i > pronoun.i
+            or not DESCRIPTIONS.get(speaker.lemma_.lower(), frozenset()) & ORGS):
+        return None
+    words = list(speaker.doc[speaker.left_edge.i : speaker.i + 1])
+    if words[0].lower_ != "the" or any(t.dep_ not in ("det", "compound", "amod")
+                                       for t in words[1:-1]):
+        return None  # "a ministry", "the ministry's spokesman", "the ministry, which ..."
+    edit = _resolve_one(sent, words[0], previous_sents, article_orgs, article_places, memory)
+    if edit is not None:
+        return edit[2]
+    if len(words) < 3 or any(t.pos_ == "PROPN" for t in words):
+        return None  # "The U.N. agency": a name is meant, left to the rules after
+    return " ".join(["the", *(t.text for t in words[1:])])
 
 
 def _body_of_person(person: Token, memory: ArticleMemory | None) -> str | None:
@@ -702,8 +810,9 @@ def _resolve_one(sent: Span, tok: Token, previous_sents: Sequence[Span],
         name = _described(lemma, sent, tok, previous_sents, article_orgs, article_places,
                           memory)
     elif lemma in THINGS:
-        name = _fuller_phrase(sent, tok, noun, previous_sents) or _doer_of(
-            sent, tok, noun, previous_sents, memory)
+        name = ((memory.authored.get(lemma) if memory is not None else None)
+                or _fuller_phrase(sent, tok, noun, previous_sents)
+                or _doer_of(sent, tok, noun, previous_sents, memory))
     else:  # any other noun: only its earlier mention with a name ("the Cerro Pardo mine"),
         # in sight or anywhere earlier in the article, the one name ending in it ("the
         # trust": "the Skerrow Rivers Trust"), or the action it names ("extension")
@@ -952,8 +1061,19 @@ def _described(lemma: str, sent: Span, det: Token, previous_sents: Sequence[Span
         name = only([o for o in article_orgs if fits(o, public)])
     if name is None and labels & PLACES:
         name = ((None if own else only([clean_name(p) for p in article_places]))
-                or _place_of_body(lemma, sent, det, previous_sents, article_orgs, memory))
+                or _place_of_body(lemma, sent, det, previous_sents, article_orgs, memory)
+                or _story_place(lemma, memory))
     return name
+
+
+def _story_place(lemma: str, memory: ArticleMemory | None) -> str | None:
+    """ "the town" in a story whose statistics lead is about one place by its name ("The
+    average home in Carrowmead Harbour sold for ..."): that place; not "the Ardley region"
+    (a place noun of its own) nor an institution ("at St. Ositha's Hospital")."""
+    if memory is None or not memory.statistic_place or memory.statistic_prep != "in":
+        return None
+    last = memory.statistic_place.split()[-1]
+    return memory.statistic_place if last[:1].isupper() or last.lower() == lemma else None
 
 
 def _school_district(lead: str | None) -> str | None:
@@ -1037,7 +1157,8 @@ def resolve_places(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
         if (noun.pos_ != "NOUN" or noun.lemma_.lower() not in PLACE_NOUNS | OWN_NAME_ONLY
                 or noun.idx + len(noun.text) > unit.end
                 or (after is not None and (after.lower_ == "of" or (
-                    after.pos_ in ("NOUN", "PROPN", "ADJ") and not _a_figure(after))))):
+                    after.pos_ in ("NOUN", "PROPN", "ADJ") and not _a_figure(after)
+                    and after.ent_type_ not in ("DATE", "TIME"))))):  # "the town last year"
             continue
         name = _described(noun.lemma_.lower(), sent, tok, previous_sents, article_orgs,
                           article_places, memory)
@@ -1059,13 +1180,17 @@ def resolve_owners(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
     for tok in tokens:
         if tok.dep_ == "poss" and tok.pos_ == "NOUN" and memory is not None and any(
                 c.lower_ == "the" and c.dep_ == "det" for c in tok.children) and not any(
-                c.dep_ in ("compound", "amod") for c in tok.children):
+                c.dep_ in ("compound", "amod") and not _a_nationality(c)
+                for c in tok.children):
             lemma = tok.lemma_.lower()
             labels = DESCRIPTIONS.get(lemma, frozenset())
             public = lemma in PUBLIC_BODIES if labels & ORGS else None
+            det = next(c for c in tok.children if c.lower_ == "the")
             name = ((memory.described.get(lemma) if labels & ORGS else None)
                     or memory.head_name(tok.text))
-            det = next(c for c in tok.children if c.lower_ == "the")
+            if name is None and labels & ORGS and any(_a_nationality(c) for c in tok.children):
+                # "the U.S. company's app": a body told by its country, as "the company" is
+                name = _described(lemma, sent, det, previous_sents, article_orgs, (), memory)
             if name is not None and fits(name, public):
                 edits.append((det.idx, tok.idx + len(tok.text), clean_name(name)))
         elif (tok.lower_ == "its" and tok.tag_ == "PRP$" and unit.shared_subject is None
@@ -1076,6 +1201,37 @@ def resolve_owners(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
                         else None))
             if name is not None:
                 edits.append((tok.idx, tok.idx + len(tok.text), clean_name(name) + "'s"))
+    return edits
+
+
+def _a_nationality(tok: Token) -> bool:
+    """ "U.S." of "the U.S. company", "Dutch" of "the Dutch bank": a country or people."""
+    return tok.ent_type_ in ("GPE", "NORP") and tok.dep_ in ("compound", "amod")
+
+
+def resolve_short_names(sent: Span, unit: ClaimUnit,
+                        memory: ArticleMemory | None) -> list[Edit]:
+    """ "The result leaves Rovers two points clear" after "Halbury Rovers", "after Athletic
+    had led" after "Stennick Athletic": a one-word organisation name anywhere in the unit
+    that is the last word of exactly one longer name the article gave is that name. A word
+    inside a longer name ("Rovers manager X"), after "the" (a description's rule) or ending
+    two names is left as it is."""
+    if memory is None:
+        return []
+    edits: list[Edit] = []
+    doc = sent.doc
+    for tok in sent:
+        if (not unit.start <= tok.idx < unit.end or not tok.text[:1].isupper()
+                or not ((tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", ""))
+                        or tok.ent_type_ == "ORG") or tok.ent_iob_ == "I"
+                or (tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "I")
+                or tok.dep_ in ("compound", "flat") or any(
+                    c.dep_ in ("compound", "flat", "det") for c in tok.children)
+                or (tok.i > 0 and doc[tok.i - 1].lower_ == "the")):
+            continue
+        name = memory.head_name(tok.text)
+        if name is not None and len(clean_name(name).split()) > 1:
+            edits.append((tok.idx, tok.idx + len(tok.text), _bare(clean_name(name))))
     return edits
 
 
@@ -1188,6 +1344,8 @@ def _named_doer(verb: Token, climb: Collection[str] | None = None) -> str | None
     for _ in range(6):
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and subject.pos_ != "PRON":
+            if _opens_dateline(subject):  # "WELLINGTON, Feb 3 (Wire) - Pukerau Dairy said"
+                return _named_actor(subject)
             lo = subject.left_edge.i
             if subject.ent_iob_ in ("B", "I"):  # "Grid operator Enlace Nacional": the name
                 lo = subject.i
@@ -1233,7 +1391,30 @@ def resolve_measure_owner(sent: Span, unit: ClaimUnit, previous_sents: Sequence[
     the lead is about (``resolve_statistic_place``)."""
     return (_measure_owner(sent, unit, previous_sents, article_orgs, memory)
             or _forecast_owner(sent, unit, previous_sents, article_orgs, memory)
+            or resolve_qualified_role(sent, unit, memory)
             or resolve_statistic_place(sent, unit, memory))
+
+
+def resolve_qualified_role(sent: Span, unit: ClaimUnit,
+                           memory: ArticleMemory | None) -> Edit | None:
+    """ "drivers are paid £13.40 an hour" in a story that told of "Bus drivers at Veltra
+    Coaches", "The researchers followed 12,400 workers" after "researchers at the University
+    of Caddon Vale": a plural subject with no owner, place or clause of its own takes the body
+    the article told it with, when it told only one ("drivers at Veltra Coaches are paid")."""
+    if memory is None:
+        return None
+    subject = next((t for t in sent if unit.start <= t.idx < unit.end
+                    and t.dep_ in ("nsubj", "nsubjpass") and unit.start <= t.head.idx < unit.end),
+                   None)
+    if subject is None or subject.pos_ != "NOUN" or subject.tag_ != "NNS":
+        return None
+    phrase = memory.qualified.get(subject.lemma_.lower())
+    if not phrase or subject.right_edge.i != subject.i or any(
+            c.dep_ not in ("det", "amod", "compound") or (c.dep_ == "det" and c.lower_ != "the")
+            or c.pos_ == "PROPN" for c in subject.lefts) or subject.left_edge.idx < unit.start:
+        return None
+    end = subject.idx + len(subject.text)
+    return end, end, f" {phrase}"
 
 
 # Who forecasts a company's figures, and how they say it.
@@ -1288,9 +1469,9 @@ def resolve_statistic_place(sent: Span, unit: ClaimUnit,
     of its own, in a unit naming no place, organisation or other scope, is the lead's place's
     ("Food prices in Ardley rose 5.1 percent"). Descriptions ("the board") and pronouns are
     left to their own rules."""
-    place = None if memory is None else memory.statistic_place
-    if not place:
+    if memory is None or not memory.statistic_place:
         return None
+    place = memory.statistic_place
     tokens = [t for t in sent if unit.start <= t.idx < unit.end]
     subject = next((t for t in tokens if t.dep_ in ("nsubj", "nsubjpass")
                     and unit.start <= t.head.idx < unit.end), None)
@@ -1307,14 +1488,16 @@ def resolve_statistic_place(sent: Span, unit: ClaimUnit,
         return None
     phrase = [t for t in subject.subtree if not _a_clause(t) and t.dep_ != "punct"
               and not any(_a_clause(a) for a in t.ancestors if subject.is_ancestor(a))]
-    if any(t.pos_ in ("PROPN", "PRON") or t.dep_ == "poss" or t.lemma_.lower() in DESCRIPTIONS
+    if any((t.pos_ in ("PROPN", "PRON") and not memory.common(t)) or t.dep_ == "poss"
+           or t.lemma_.lower() in DESCRIPTIONS
            or (t.dep_ == "prep" and t.lower_ in ("in", "at", "across", "outside")
                and t.head.pos_ == "NOUN") for t in phrase) or not all(
                    unit.start <= t.idx < unit.end for t in phrase):
         return None
     words = {w.strip(",.'’s").lower() for w in place.split() if w[:1].isupper()} - {"the"}
     if any(t.lower_ in OTHER_SCOPES or t.lower_ in words or t.lemma_.lower() in PLACE_NOUNS
-           or t.ent_type_ in ("GPE", "LOC", "NORP", "ORG") for t in tokens
+           or (t.ent_type_ in ("GPE", "LOC", "NORP", "ORG") and not memory.common(t))
+           for t in tokens
            if not any(a.lower_ == "according" for a in t.ancestors)):  # a source is no scope
         return None
     if not any(_a_figure(t) for t in tokens):
@@ -1322,7 +1505,7 @@ def resolve_statistic_place(sent: Span, unit: ClaimUnit,
     end = max(t.i for t in phrase)
     last = sent.doc[end]
     at = last.idx + len(last.text)
-    return at, at, f" {memory.statistic_prep if memory is not None else 'in'} {place}"
+    return at, at, f" {memory.statistic_prep} {place}"
 
 
 def _a_clause(tok: Token) -> bool:
