@@ -9,13 +9,8 @@ import pytest
 from spacy.language import Language
 
 from workers.pipeline.claim_types import is_announcement, is_opinion
-from workers.pipeline.pipeline import Pipeline, build_pipeline
+from workers.pipeline.pipeline import Pipeline
 from workers.pipeline.references import ArticleMemory
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return build_pipeline()
 
 
 @pytest.fixture(scope="module")

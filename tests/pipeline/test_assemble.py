@@ -7,12 +7,7 @@ from datetime import date
 import pytest
 
 from workers.pipeline.assemble import _says_itself_twice
-from workers.pipeline.pipeline import Pipeline, build_pipeline
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return build_pipeline()
+from workers.pipeline.pipeline import Pipeline
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from workers.pipeline.boundaries import (
     classify_period,
     register_components,
 )
-from workers.pipeline.pipeline import Pipeline, build_pipeline
+from workers.pipeline.pipeline import Pipeline
 
 
 def sentences(doc: Doc) -> list[str]:
@@ -216,11 +216,6 @@ PORT_HTML = (
     "<p>Tidewater Port handled 2.1 million containers in 2023, the port said.</p>"
     "<h2>Jobs</h2><p>The port employs 3,400 people.</p></article></body></html>"
 )
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return build_pipeline()
 
 
 def _cut_names(doc: Doc, claim: ClaimRecord) -> list[str]:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from workers.pipeline.entities import EntityIndex, SentenceSpan
 from workers.pipeline.names import distinct as _distinct
-from workers.pipeline.pipeline import Pipeline, build_pipeline
+from workers.pipeline.pipeline import Pipeline
 
 # Entities, pronouns and descriptions to resolve, counted nouns, dates and a quote: every
 # stage that reads entities or the text has something to do in each paragraph.
@@ -55,11 +55,6 @@ def _calls(fn: Callable[[], object]) -> dict[Key, int]:
 
 def _spacy_keys(calls: dict[Key, int], name: str) -> set[Key]:
     return {key for key in calls if "spacy" in key[0] and key[2] == name}
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return build_pipeline()
 
 
 @pytest.fixture(scope="module")

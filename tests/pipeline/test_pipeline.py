@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workers.pipeline.pipeline import Pipeline, build_pipeline, check_offsets
+from workers.pipeline.pipeline import Pipeline, check_offsets
 
 COUNCIL = (
     "The city council approved a $45 million budget on Monday, an increase of 8 percent over "
@@ -33,11 +33,6 @@ COLD_SNAP = (
     "executive, Dana Whitfield, spoke to reporters on Monday. She said only 2 or 3 percent of "
     "customers had fallen behind on payments."
 )
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return build_pipeline()
 
 
 def claims_by_text(pipeline: Pipeline, text: str, published: date) -> dict[str, dict]:

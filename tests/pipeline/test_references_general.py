@@ -11,12 +11,7 @@ from datetime import date
 
 import pytest
 
-from workers.pipeline.pipeline import Pipeline, build_pipeline
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return build_pipeline()
+from workers.pipeline.pipeline import Pipeline
 
 
 def _statements(pipeline: Pipeline, text: str) -> set[str]:

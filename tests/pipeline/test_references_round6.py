@@ -14,13 +14,8 @@ from datetime import date
 
 import pytest
 
-from workers.pipeline.pipeline import Pipeline, build_pipeline
+from workers.pipeline.pipeline import Pipeline
 from workers.pipeline.quantities import find_quantities
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return build_pipeline()
 
 
 def _statements(pipeline: Pipeline, text: str) -> set[str]:

@@ -12,12 +12,7 @@ import pytest
 
 from schemas.claims import ClaimRecord
 from workers.pipeline.assemble import _fitting
-from workers.pipeline.pipeline import Pipeline, build_pipeline
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return build_pipeline()
+from workers.pipeline.pipeline import Pipeline
 
 
 def queued(pipeline: Pipeline, text: str, published: date) -> list[ClaimRecord]:
