@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 
 from schemas.claims import ClaimRecord
-from workers.pipeline.assemble import _fitting
 from workers.pipeline.pipeline import Pipeline
+from workers.pipeline.references import _fitting
 
 
 def queued(pipeline: Pipeline, text: str, published: date) -> list[ClaimRecord]:

@@ -265,26 +265,9 @@ def _subject_edit(sent: SpacySpan, unit: ClaimUnit, previous: list[SpacySpan],
                   memory: ArticleMemory | None = None) -> tuple[int, int, str] | None:
     """The edit that names the unit's subject, if it needs one."""
     return (resolve_leading_pronoun(sent, unit, previous, orgs, places, memory)
-            or _fitting(sent, resolve_description(sent, unit, previous, orgs, places, memory))
+            or resolve_description(sent, unit, previous, orgs, places, memory)
             or resolve_demonstrative(sent, unit, previous)
             or resolve_measure_owner(sent, unit, previous, orgs, memory))
-
-
-COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|both|\d{1,2})\s+\w+s\b",
-                     re.IGNORECASE)
-
-
-def _fitting(sent: SpacySpan, edit: tuple[int, int, str] | None) -> tuple[int, int, str] | None:
-    """A description's stand-in, unless it names less than the description does: one name
-    for "the two schools" ("Birchmere" of "Birchmere and Lantry schools")."""
-    if edit is None:
-        return None
-    start, end, new = edit
-    old = sent.doc.char_span(start, end, alignment_mode="expand")
-    old_text = old.text if old is not None else ""
-    if COUNTED.search(old_text) and not re.search(r",| and |&", new):
-        return None
-    return edit
 
 
 def _shared_subject(sent: SpacySpan, text: str, unit: ClaimUnit, previous: list[SpacySpan],

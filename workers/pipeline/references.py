@@ -758,8 +758,25 @@ def resolve_description(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Sp
     for tok in _description_determiners(sent, unit):
         edit = _resolve_one(sent, tok, previous_sents, article_orgs, article_places, memory)
         if edit is not None:
-            return edit
-    return _bare_action(sent, unit, previous_sents, memory, article_orgs)
+            return _fitting(sent, edit)
+    return _fitting(sent, _bare_action(sent, unit, previous_sents, memory, article_orgs))
+
+
+COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|both|\d{1,2})\s+\w+s\b",
+                     re.IGNORECASE)
+
+
+def _fitting(sent: Span, edit: Edit | None) -> Edit | None:
+    """A description's stand-in, unless it names less than the description does: one name
+    for "the two schools" ("Birchmere" of "Birchmere and Lantry schools")."""
+    if edit is None:
+        return None
+    start, end, new = edit
+    old = sent.doc.char_span(start, end, alignment_mode="expand")
+    old_text = old.text if old is not None else ""
+    if COUNTED.search(old_text) and not re.search(r",| and |&", new):
+        return None
+    return edit
 
 
 def _bare_action(sent: Span, unit: ClaimUnit, previous_sents: Sequence[Span],
